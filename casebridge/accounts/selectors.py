@@ -1,0 +1,31 @@
+from casebridge.accounts.models import Membership, Program, Role, User
+from casebridge.core.access import principal_for
+
+
+def programs_for(user):
+    """Programs of the agencies the user works in."""
+    principal = principal_for(user)
+    return Program.objects.filter(
+        agency_id__in=principal.agency_ids, is_active=True
+    ).select_related("agency")
+
+
+def case_managers_for(user):
+    """Staff who can hold a caseload in the user's agencies."""
+    principal = principal_for(user)
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__agency_id__in=principal.agency_ids,
+            memberships__is_active=True,
+            memberships__role__in=[Role.CASE_MANAGER, Role.SUPERVISOR],
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def memberships_for(user):
+    return Membership.objects.filter(user=user, is_active=True).select_related(
+        "agency", "program", "team"
+    )

@@ -1,0 +1,22 @@
+"""The REST API: one NinjaAPI, a router per domain app, OpenAPI at /api/openapi.json."""
+
+from ninja import NinjaAPI
+
+from casebridge.accounts.api import router as accounts_router
+from casebridge.core.api import api_auth, install_error_handlers
+from casebridge.enrollments.api import router as enrollments_router
+from casebridge.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Casebridge API",
+    version="1",
+    description="Case management for integrated / intensive case management agencies. "
+    "Authenticate with `Authorization: Bearer <token>` (see `manage.py api_token_create`).",
+    auth=api_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/programs", accounts_router)
+api.add_router("/persons", people_router)
+api.add_router("/enrollments", enrollments_router)

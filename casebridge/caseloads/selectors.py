@@ -1,0 +1,31 @@
+"""What a case manager or supervisor works on: their caseload."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from casebridge.accounts.models import Role
+from casebridge.core.access import principal_for
+from casebridge.enrollments.models import Enrollment, EnrollmentStatus
+
+
+def caseload_for(*, user, scope: str = "mine", status: str = ""):
+    """Open enrollments the user is responsible for.
+
+    ``scope="mine"``: where the user is primary case manager or on the care team.
+    ``scope="team"``: every enrollment the access policy lets the user see (a supervisor's
+    team, a program manager's program).
+    """
+    enrollments = Enrollment.objects.visible_to(user).exclude(status=EnrollmentStatus.DISCHARGED)
+    if scope == "mine":
+        on_care_team = Enrollment.care_team.through.objects.filter(
+            enrollment_id=OuterRef("pk"), user_id=user.pk
+        )
+        enrollments = enrollments.filter(Q(primary_case_manager=user) | Q(Exists(on_care_team)))
+    if status in EnrollmentStatus.values:
+        enrollments = enrollments.filter(status=status)
+    return enrollments.select_related("person", "program", "primary_case_manager").order_by(
+        "person__legal_last_name", "person__legal_first_name", "id"
+    )
+
+
+def can_see_team(user) -> bool:
+    return principal_for(user).has_role(Role.SUPERVISOR, Role.PROGRAM_MANAGER, Role.AGENCY_ADMIN)

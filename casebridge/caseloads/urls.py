@@ -1,0 +1,5 @@
+from django.urls import path
+
+from casebridge.caseloads import views
+
+urlpatterns = [path("caseload/", views.caseload, name="caseload")]

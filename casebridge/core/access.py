@@ -1,0 +1,124 @@
+"""The access policy: the one place that decides which client records a user may read.
+
+Each domain app registers, per model, a rule ``rule(principal, membership) -> Q | None`` giving
+the rows one of the user's memberships opens up. A user sees the union over their memberships
+and rules; with no rule matching, they see nothing. Later capabilities (consent directives,
+break-the-glass) only *add* rules, and sensitive-record restrictions register *exclusions*.
+
+Querysets reach the policy through ``Model.objects.visible_to(user)``.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+Rule = Callable[["Principal", "MembershipGrant"], Q | None]
+Exclusion = Callable[["Principal"], Q | None]
+
+
+@dataclass(frozen=True)
+class MembershipGrant:
+    agency_id: object
+    role: str
+    program_id: object | None
+    team_id: object | None
+
+
+@dataclass
+class Principal:
+    """The acting user with their active memberships, loaded once per request."""
+
+    user: object
+    grants: list[MembershipGrant] = field(default_factory=list)
+
+    @property
+    def agency_ids(self) -> set:
+        return {grant.agency_id for grant in self.grants}
+
+    def has_role(self, *roles: str, agency_id=None) -> bool:
+        return any(
+            grant.role in roles and (agency_id is None or grant.agency_id == agency_id)
+            for grant in self.grants
+        )
+
+
+def principal_for(user) -> Principal:
+    """Build (and cache on the user object) the principal for ``user``."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Principal(user=user)
+    cached = getattr(user, "_casebridge_principal", None)
+    if cached is not None:
+        return cached
+    grants = [
+        MembershipGrant(agency_id=m[0], role=m[1], program_id=m[2], team_id=m[3])
+        for m in user.memberships.filter(is_active=True, agency__is_active=True).values_list(
+            "agency_id", "role", "program_id", "team_id"
+        )
+    ]
+    principal = Principal(user=user, grants=grants)
+    user._casebridge_principal = principal
+    return principal
+
+
+class AccessPolicy:
+    def __init__(self):
+        self._rules: dict[str, list[Rule]] = defaultdict(list)
+        self._exclusions: dict[str, list[Exclusion]] = defaultdict(list)
+
+    def rule(self, model: type[models.Model]):
+        """Decorator: register a rule that grants rows of ``model``."""
+
+        def register(func: Rule) -> Rule:
+            self._rules[model._meta.label_lower].append(func)
+            return func
+
+        return register
+
+    def exclusion(self, model: type[models.Model]):
+        """Decorator: register a filter that removes rows whatever the grants say."""
+
+        def register(func: Exclusion) -> Exclusion:
+            self._exclusions[model._meta.label_lower].append(func)
+            return func
+
+        return register
+
+    def filter_for(self, model: type[models.Model], user) -> Q | None:
+        """The Q selecting rows of ``model`` visible to ``user``; None means nothing."""
+        principal = principal_for(user)
+        label = model._meta.label_lower
+        parts: list[Q] = []
+        for grant in principal.grants:
+            for rule in self._rules[label]:
+                q = rule(principal, grant)
+                if q is not None and q not in parts:
+                    parts.append(q)
+        if not parts:
+            return None
+        combined = parts[0]
+        for q in parts[1:]:
+            combined |= q
+        for exclusion in self._exclusions[label]:
+            q = exclusion(principal)
+            if q is not None:
+                combined &= ~q
+        return combined
+
+    def scope(self, queryset: models.QuerySet, user) -> models.QuerySet:
+        q = self.filter_for(queryset.model, user)
+        if q is None:
+            return queryset.none()
+        return queryset.filter(q)
+
+
+policy = AccessPolicy()
+
+
+class VisibleQuerySet(models.QuerySet):
+    """Queryset whose ``visible_to(user)`` applies the access policy."""
+
+    def visible_to(self, user):
+        return policy.scope(self, user)

@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casebridge.core.errors import NotVisible
+from casebridge.core.pagination import paginate
+from casebridge.people import selectors, services
+from casebridge.people.forms import PersonForm, PersonSearchForm, RelationshipForm
+from casebridge.people.models import Person, Relationship
+from casebridge.web.forms import apply_service_errors
+
+
+def _visible_person(user, person_id) -> Person:
+    try:
+        return selectors.person_get(user=user, person_id=person_id)
+    except NotVisible as exc:
+        raise Http404 from exc
+
+
+@login_required
+def person_list(request):
+    form = PersonSearchForm(request.GET or None)
+    query, dob = "", None
+    if form.is_valid():
+        query, dob = form.cleaned_data["q"], form.cleaned_data["dob"]
+    page = paginate(
+        request, selectors.person_search(user=request.user, query=query, date_of_birth=dob)
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": params.urlencode() + "&" if params else "",
+        "nav_section": "people",
+    }
+    template = "people/_results.html" if request.htmx else "people/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    form = PersonForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        fields = form.person_fields()
+        if not form.cleaned_data["confirm_new"]:
+            duplicates = list(
+                selectors.possible_duplicates(
+                    user=request.user,
+                    first_name=fields["legal_first_name"],
+                    last_name=fields["legal_last_name"],
+                    date_of_birth=fields["date_of_birth"],
+                    ssn=fields["ssn"],
+                )
+            )
+        if not duplicates:
+            try:
+                person = services.person_create(actor=request.user, **fields)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": person.display_name})
+                return redirect("person_detail", person_id=person.pk)
+    return render(
+        request,
+        "people/form.html",
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "nav_section": "new_person",
+            "creating": True,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, person_id):
+    person = _visible_person(request.user, person_id)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **form.person_fields())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("person_detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "creating": False})
+
+
+@login_required
+def person_detail(request, person_id):
+    try:
+        person = selectors.person_face_sheet(user=request.user, person_id=person_id)
+    except NotVisible as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "enrollments": person.visible_enrollments,
+            "relationship_form": RelationshipForm(),
+            "nav_section": "people",
+        },
+    )
+
+
+@login_required
+@require_POST
+def relationship_add(request, person_id):
+    person = _visible_person(request.user, person_id)
+    form = RelationshipForm(request.POST)
+    if form.is_valid():
+        try:
+            services.relationship_add(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            form = RelationshipForm()
+    relationships = Relationship.objects.visible_to(request.user).filter(person=person)
+    context = {"person": person, "relationships": relationships, "relationship_form": form}
+    if request.htmx:
+        return render(request, "people/_relationships.html", context)
+    if form.errors:
+        return render(request, "people/relationship_form.html", context, status=400)
+    return redirect("person_detail", person_id=person.pk)
+
+
+@login_required
+@require_POST
+def relationship_remove(request, person_id, relationship_id):
+    person = _visible_person(request.user, person_id)
+    try:
+        relationship = Relationship.objects.visible_to(request.user).get(
+            pk=relationship_id, person=person
+        )
+    except (Relationship.DoesNotExist, ValidationError) as exc:
+        raise Http404 from exc
+    services.relationship_remove(actor=request.user, relationship=relationship)
+    if request.htmx:
+        relationships = Relationship.objects.visible_to(request.user).filter(person=person)
+        return render(
+            request,
+            "people/_relationships.html",
+            {
+                "person": person,
+                "relationships": relationships,
+                "relationship_form": RelationshipForm(),
+            },
+        )
+    return redirect("person_detail", person_id=person.pk)

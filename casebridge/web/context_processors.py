@@ -1,0 +1,20 @@
+from casebridge.core.access import principal_for
+
+
+def navigation(request):
+    """The signed-in user's agency (for the header); nothing for anonymous visitors."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def current_agency():
+        from casebridge.accounts.models import Agency
+
+        agency_ids = principal_for(user).agency_ids
+        return (
+            Agency.objects.filter(pk__in=agency_ids).order_by("name").first()
+            if agency_ids
+            else None
+        )
+
+    return {"current_agency": current_agency}
