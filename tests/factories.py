@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth.hashers import make_password
 
 from casebridge.accounts.models import Agency, Membership, Program, ProgramModel, Role, Team, User
+from casebridge.core.fields import blind_index
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
 from casebridge.people.models import Person
 
@@ -70,6 +71,7 @@ def person(agency, *, created_by=None, **fields) -> Person:
     values.update(fields)
     p = Person(agency=agency, created_by=created_by, **values)
     p.refresh_search_key()
+    p.ssn_digest = blind_index(p.ssn) if p.ssn else ""
     p.save()
     return p
 

@@ -13,7 +13,8 @@ class RequestContext:
 
 _DEFAULT = RequestContext()
 _context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "casebridge_request_context", default=_DEFAULT  # noqa: B039 (frozen dataclass, immutable)
+    "casebridge_request_context",
+    default=_DEFAULT,  # noqa: B039 (frozen dataclass, immutable)
 )
 
 
