@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, StringConstraints
 
@@ -101,7 +101,7 @@ def create_enrollment(request, payload: EnrollmentIn):
         intensity_tier=payload.intensity_tier,
         referral_date=payload.referral_date,
     )
-    return 201, enrollment
+    return Status(201, enrollment)
 
 
 @router.get("/{enrollment_id}", response={200: EnrollmentOut, **ERRORS})

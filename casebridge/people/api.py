@@ -1,7 +1,7 @@
 from datetime import date
 from uuid import UUID
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from casebridge.core.api import ErrorOut, Page
@@ -34,7 +34,7 @@ def list_persons(request, filters: Query[PersonFilter]):
 
 @router.post("", response={201: PersonOut, **ERRORS})
 def create_person(request, payload: PersonIn):
-    return 201, services.person_create(actor=request.user, **payload.dict())
+    return Status(201, services.person_create(actor=request.user, **payload.dict()))
 
 
 @router.get("/{person_id}", response={200: PersonOut, **ERRORS})
@@ -59,4 +59,6 @@ def list_relationships(request, person_id: UUID):
 @router.post("/{person_id}/relationships", response={201: RelationshipOut, **ERRORS})
 def add_relationship(request, person_id: UUID, payload: RelationshipIn):
     person = selectors.person_get(user=request.user, person_id=person_id)
-    return 201, services.relationship_add(actor=request.user, person=person, **payload.dict())
+    return Status(
+        201, services.relationship_add(actor=request.user, person=person, **payload.dict())
+    )
