@@ -46,3 +46,22 @@ class DischargeForm(DesignSystemFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CareTeamForm(DesignSystemFormMixin, forms.Form):
+    primary_case_manager = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Primary case manager"), empty_label=_("Unassigned")
+    )
+    care_team = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Care team"),
+        help_text=_("Other staff who work with the person (hold Ctrl or ⌘ to pick several)."),
+    )
+    intensity_tier = forms.ChoiceField(choices=IntensityTier.choices, label=_("Intensity"))
+
+    def __init__(self, *args, case_managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("primary_case_manager", "care_team"):
+            self.fields[name].queryset = case_managers
+            self.fields[name].label_from_instance = lambda user: user.display_name

@@ -7,6 +7,7 @@ def enrollment_get(*, user, enrollment_id) -> Enrollment:
         return (
             Enrollment.objects.visible_to(user)
             .select_related("person", "program", "primary_case_manager", "team")
+            .prefetch_related("care_team")
             .get(pk=enrollment_id)
         )
     except (Enrollment.DoesNotExist, ValueError, TypeError) as exc:

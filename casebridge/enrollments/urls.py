@@ -5,6 +5,7 @@ from casebridge.enrollments import views
 urlpatterns = [
     path("new/", views.enrollment_create, name="enrollment_create"),
     path("<uuid:enrollment_id>/", views.enrollment_detail, name="enrollment_detail"),
+    path("<uuid:enrollment_id>/edit/", views.enrollment_edit, name="enrollment_edit"),
     path("<uuid:enrollment_id>/activate/", views.enrollment_activate, name="enrollment_activate"),
     path("<uuid:enrollment_id>/hold/", views.enrollment_hold, name="enrollment_hold"),
     path(

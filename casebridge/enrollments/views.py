@@ -10,7 +10,7 @@ from casebridge.accounts.selectors import case_managers_for, programs_for
 from casebridge.core import clock
 from casebridge.core.errors import NotVisible
 from casebridge.enrollments import selectors, services
-from casebridge.enrollments.forms import DischargeForm, EnrollmentForm, HoldForm
+from casebridge.enrollments.forms import CareTeamForm, DischargeForm, EnrollmentForm, HoldForm
 from casebridge.enrollments.models import EnrollmentStatus
 from casebridge.people.selectors import person_get
 from casebridge.web.forms import apply_service_errors
@@ -131,5 +131,44 @@ def enrollment_discharge(request, enrollment_id):
             "enrollment": enrollment,
             "title": _("Discharge"),
             "submit": _("Discharge"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrollment_edit(request, enrollment_id):
+    enrollment = _visible_enrollment(request.user, enrollment_id)
+    form = CareTeamForm(
+        request.POST or None,
+        initial={
+            "primary_case_manager": enrollment.primary_case_manager,
+            "care_team": list(enrollment.care_team.all()),
+            "intensity_tier": enrollment.intensity_tier,
+        },
+        case_managers=case_managers_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrollment_update(
+                actor=request.user,
+                enrollment=enrollment,
+                primary_case_manager=form.cleaned_data["primary_case_manager"],
+                care_team=list(form.cleaned_data["care_team"]),
+                intensity_tier=form.cleaned_data["intensity_tier"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Care team updated."))
+            return redirect("enrollment_detail", enrollment_id=enrollment.pk)
+    return render(
+        request,
+        "enrollments/change.html",
+        {
+            "form": form,
+            "enrollment": enrollment,
+            "title": _("Care team and intensity"),
+            "submit": _("Save"),
         },
     )
