@@ -31,6 +31,8 @@ SECRET_KEY = os.environ.get(
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Behind a reverse proxy that sets X-Forwarded-For, record that address in the audit log.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 # Keys for identifiers encrypted at rest (comma-separated Fernet keys; the first encrypts,
 # all decrypt, so keys can be rotated). The demo derives one from SECRET_KEY.
