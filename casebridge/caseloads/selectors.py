@@ -1,6 +1,6 @@
 """What a case manager or supervisor works on: their caseload."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from casebridge.accounts.models import Role
 from casebridge.core.access import principal_for
@@ -16,10 +16,10 @@ def caseload_for(*, user, scope: str = "mine", status: str = ""):
     """
     enrollments = Enrollment.objects.visible_to(user).exclude(status=EnrollmentStatus.DISCHARGED)
     if scope == "mine":
-        on_care_team = Enrollment.care_team.through.objects.filter(
-            enrollment_id=OuterRef("pk"), user_id=user.pk
+        on_care_team = Enrollment.care_team.through.objects.filter(user_id=user.pk)
+        enrollments = enrollments.filter(
+            Q(primary_case_manager=user) | Q(pk__in=on_care_team.values("enrollment_id"))
         )
-        enrollments = enrollments.filter(Q(primary_case_manager=user) | Q(Exists(on_care_team)))
     if status in EnrollmentStatus.values:
         enrollments = enrollments.filter(status=status)
     return enrollments.select_related("person", "program", "primary_case_manager").order_by(

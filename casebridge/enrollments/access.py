@@ -14,29 +14,37 @@ from casebridge.enrollments.models import Enrollment
 from casebridge.people.models import Person
 
 
+def _on_care_team(user) -> Q:
+    return Q(
+        pk__in=Enrollment.care_team.through.objects.filter(user_id=user.pk).values("enrollment_id")
+    )
+
+
 def enrollment_q(principal, grant) -> Q | None:
-    agency = Q(agency_id=grant.agency_id)
+    """Each branch is an AND with an indexed column, so databases can OR index lookups instead of
+    scanning the agency's enrollments."""
+    agency_id = grant.agency_id
+    user = principal.user
     if grant.role in (Role.AGENCY_ADMIN, Role.INTAKE_WORKER):
-        return agency
+        return Q(agency_id=agency_id)
     if grant.role == Role.PROGRAM_MANAGER:
-        return agency & Q(program_id=grant.program_id) if grant.program_id else agency
-    if grant.role == Role.SUPERVISOR:
-        if grant.team_id:
-            return agency & (Q(team_id=grant.team_id) | Q(primary_case_manager=principal.user))
         if grant.program_id:
-            return agency & Q(program_id=grant.program_id)
-        return agency & Q(primary_case_manager=principal.user)
+            return Q(agency_id=agency_id, program_id=grant.program_id)
+        return Q(agency_id=agency_id)
+    if grant.role == Role.SUPERVISOR:
+        mine = Q(agency_id=agency_id, primary_case_manager=user)
+        if grant.team_id:
+            return Q(agency_id=agency_id, team_id=grant.team_id) | mine
+        if grant.program_id:
+            return Q(agency_id=agency_id, program_id=grant.program_id)
+        return mine
     if grant.role == Role.CASE_MANAGER:
-        mine = Q(primary_case_manager=principal.user) | Q(
-            Exists(
-                Enrollment.care_team.through.objects.filter(
-                    enrollment_id=OuterRef("pk"), user_id=principal.user.pk
-                )
-            )
+        mine = Q(agency_id=agency_id, primary_case_manager=user) | (
+            Q(agency_id=agency_id) & _on_care_team(user)
         )
         if grant.team_id:
-            mine |= Q(team_id=grant.team_id)
-        return agency & mine
+            mine |= Q(agency_id=agency_id, team_id=grant.team_id)
+        return mine
     return None
 
 

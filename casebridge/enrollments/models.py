@@ -142,6 +142,7 @@ class Enrollment(TimeStampedModel):
             ),
         ]
         indexes = [
+            models.Index(fields=["person", "agency"], name="enrollment_person_agency"),
             models.Index(fields=["primary_case_manager", "status"], name="enrollment_cm_status"),
             models.Index(fields=["program", "status"], name="enrollment_program_status"),
             models.Index(fields=["team", "status"], name="enrollment_team_status"),
