@@ -94,6 +94,10 @@ class AccessPolicy:
         for grant in principal.grants:
             for rule in self._rules[label]:
                 q = rule(principal, grant)
+                if q is not None and not q:
+                    raise ValueError(
+                        f"Access rule {rule.__qualname__} returned an empty Q (= all rows)."
+                    )
                 if q is not None and q not in parts:
                     parts.append(q)
         if not parts:

@@ -1,0 +1,231 @@
+"""The privacy invariant: no route leaks a person to staff outside their circle of care.
+
+Routes are read from the URL conf, so a new page or API operation is covered the day it is
+added; a route with a path parameter this file can't fill fails loudly until it is mapped.
+"""
+
+import html
+import json
+import re
+
+import pytest
+from django.urls import URLResolver, get_resolver
+
+from casebridge.accounts.models import Role
+from casebridge.accounts.services import api_token_create
+from casebridge.core.models import AuditEvent
+from casebridge.people.models import Relationship
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+PUBLIC = {
+    "login",
+    "logout",
+    "set_language",
+    "openapi-json",
+    "openapi-view",
+    "api-root",
+    "health",
+    "home",
+}
+METHODS = ("get", "post", "patch", "put", "delete")
+
+
+def _routes():
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield "/" + prefix + str(p.pattern), p.name
+
+    seen = set()
+    for route, name in walk(get_resolver().url_patterns):
+        if name in PUBLIC or route in seen:
+            continue
+        seen.add(route)
+        yield route
+
+
+ROUTES = sorted(_routes())
+
+
+@pytest.fixture
+def north_ids(world):
+    relationship = Relationship.objects.create(
+        person=world.north.client, name="Northsupport", relationship="brother"
+    )
+    return {
+        "person_id": world.north.client.pk,
+        "enrollment_id": world.north.enrollment.pk,
+        "relationship_id": relationship.pk,
+    }
+
+
+def _fill(route, ids):
+    missing = [name for name in PARAM.findall(route) if name not in ids]
+    assert not missing, (
+        f"{route} has path parameters {missing} that tests/test_cross_agency.py cannot fill: "
+        "add them to north_ids so the new route is checked for leaks."
+    )
+    url = PARAM.sub(lambda m: str(ids[m.group(1)]), route)
+    # Query parameters some views read ids from.
+    return url + f"?person={ids['person_id']}&q=northcl&person_id={ids['person_id']}"
+
+
+def _secrets(world, ids):
+    return [
+        "Northclient",
+        "555-0100",
+        "6789",
+        "Northsupport",
+        str(ids["person_id"]),
+        str(ids["enrollment_id"]),
+    ]
+
+
+def _request(client, method, url, headers):
+    body = json.dumps({"legal_first_name": "X", "reason": "x", "to_status": "active"})
+    kwargs = {"content_type": "application/json"} if url.startswith("/api/") else {}
+    if method in ("get", "delete"):
+        return getattr(client, method)(url, **headers)
+    if url.startswith("/api/"):
+        return getattr(client, method)(url, body, **kwargs, **headers)
+    return getattr(client, method)(
+        url, {"reason": "x", "name": "x", "relationship": "x"}, **headers
+    )
+
+
+def _outsiders(world):
+    users = [(f"south {role}", user) for role, user in world.south.users.items()]
+    users.append(("north data analyst", world.north.users[Role.DATA_ANALYST]))
+    users.append(("north case manager of no team", world.north.users["other_case_manager"]))
+    return users
+
+
+def _auth_modes(client, user, url):
+    if url.startswith("/api/"):
+        _, secret = api_token_create(actor=user, user=user, name="matrix")
+        yield "token", {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    client.force_login(user)
+    yield "session", {}
+    client.logout()
+
+
+def _assert_no_leak(response, secrets, context, url=""):
+    body = response.content.decode("utf-8", "replace")
+    if url:
+        body = body.replace(html.escape(url), "").replace(url, "")
+    for secret in secrets:
+        # The URL the person typed may be echoed back; nothing else may mention the client.
+        assert secret not in body, f"{context}: response contains {secret!r}"
+
+
+def test_routes_were_found():
+    assert any(r.startswith("/api/persons/") for r in ROUTES)
+    assert any(r.startswith("/people/") for r in ROUTES)
+    assert len(ROUTES) >= 15
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_outsiders_never_see_north_client(world, north_ids, client, route):
+    url = _fill(route, north_ids)
+    secrets = _secrets(world, north_ids)
+    has_id = bool(PARAM.search(route))
+    before = world.north.client.__class__.objects.get(pk=world.north.client.pk).updated_at
+    for label, user in _outsiders(world):
+        for mode, headers in _auth_modes(client, user, url):
+            for method in METHODS:
+                response = _request(client, method, url, headers)
+                context = f"{method.upper()} {route} as {label} ({mode})"
+                assert response.status_code < 500, context
+                if has_id:
+                    assert response.status_code in (400, 403, 404, 405, 422), (
+                        f"{context}: got {response.status_code}"
+                    )
+                else:
+                    assert response.status_code != 302 or "/login/" not in response.get(
+                        "Location", ""
+                    ), context
+                _assert_no_leak(response, secrets, context, url)
+    client.force_login(world.north.case_manager)  # nothing about the client changed
+    assert world.north.client.__class__.objects.get(pk=world.north.client.pk).updated_at == before
+    assert (
+        not AuditEvent.objects.filter(person_id=world.north.client.pk)
+        .exclude(actor=world.north.case_manager)
+        .exists()
+    )
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_anonymous_visitors_get_nothing(world, north_ids, client, route):
+    url = _fill(route, north_ids)
+    for method in METHODS:
+        response = _request(client, method, url, {})
+        context = f"{method.upper()} {route} anonymously"
+        if route.startswith("/api/"):
+            assert response.status_code in (401, 405), f"{context}: {response.status_code}"
+        else:
+            assert response.status_code in (302, 405), f"{context}: {response.status_code}"
+            if response.status_code == 302:
+                assert response["Location"].startswith("/login/"), context
+        _assert_no_leak(response, _secrets(world, north_ids), context, url)
+
+
+READ_ROUTES = [r for r in ROUTES if PARAM.search(r)]
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.CASE_MANAGER,
+        Role.SUPERVISOR,
+        Role.PROGRAM_MANAGER,
+        Role.AGENCY_ADMIN,
+        Role.INTAKE_WORKER,
+    ],
+)
+def test_north_staff_can_open_their_client(world, north_ids, client, role):
+    """The positive control: the same requests succeed for the person's own care circle."""
+    client.force_login(world.north.users[role])
+    ok = 0
+    for route in READ_ROUTES:
+        response = client.get(_fill(route, north_ids))
+        if response.status_code == 405:
+            continue
+        assert response.status_code == 200, f"GET {route} as north {role}: {response.status_code}"
+        ok += 1
+    assert ok >= 6
+    assert b"Northclient" in client.get(f"/people/{north_ids['person_id']}/").content
+    assert b"Northclient" in client.get("/people/?q=northclient").content
+
+
+def test_role_narrowing_inside_one_agency(world, client):
+    """Case managers see their caseload and team; program managers their program."""
+    from tests.factories import enroll, person, staff
+
+    north = world.north
+    other_team = north.team.__class__.objects.create(agency=north.agency, name="Other team")
+    other_cm = staff(
+        north.agency, Role.CASE_MANAGER, team=other_team, username="north_cm_other_team"
+    )
+    elsewhere = person(north.agency, legal_first_name="Elsewhere", created_by=other_cm)
+    enroll(elsewhere, north.other_program, case_manager=other_cm, team=other_team)
+
+    def sees(user):
+        client.force_login(user)
+        return client.get(f"/people/{elsewhere.pk}/").status_code == 200
+
+    assert sees(other_cm)
+    assert sees(north.users[Role.AGENCY_ADMIN])
+    assert sees(north.users[Role.INTAKE_WORKER])
+    assert not sees(north.case_manager), "a case manager of another team"
+    assert not sees(north.users[Role.SUPERVISOR]), "a supervisor of another team"
+    assert not sees(north.users[Role.PROGRAM_MANAGER]), "a program manager of another program"
+    assert not sees(north.users[Role.DATA_ANALYST])
+
+    # A care-team member of another team sees the person once added.
+    from casebridge.enrollments.services import enrollment_update
+
+    enrollment = elsewhere.enrollments.get()
+    enrollment_update(actor=other_cm, enrollment=enrollment, care_team=[north.case_manager])
+    assert sees(north.case_manager)
