@@ -1,3 +1,5 @@
+import functools
+
 from casebridge.core.access import principal_for
 
 
@@ -7,6 +9,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
 
+    @functools.cache
     def current_agency():
         from casebridge.accounts.models import Agency
 

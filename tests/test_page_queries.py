@@ -1,0 +1,68 @@
+"""Query counts of the hot pages and API lists do not grow with the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casebridge.accounts.models import Role
+from casebridge.people.models import Relationship
+from tests.factories import enroll, person
+
+MAX_QUERIES = 15
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _grow(world, n):
+    north = world.north
+    cm = north.case_manager
+    for i in range(n):
+        p = person(north.agency, legal_first_name=f"Grow{i}", created_by=cm)
+        enrollment = enroll(p, north.program, case_manager=cm, team=north.team)
+        enrollment.care_team.add(north.users[Role.SUPERVISOR])
+        Relationship.objects.create(person=p, name=f"Support{i}", relationship="friend")
+
+
+@pytest.mark.parametrize(
+    "role,url",
+    [
+        (Role.CASE_MANAGER, "/caseload/"),
+        (Role.SUPERVISOR, "/caseload/?scope=team"),
+        (Role.AGENCY_ADMIN, "/people/"),
+        (Role.AGENCY_ADMIN, "/people/?q=grow"),
+        (Role.CASE_MANAGER, "/api/persons"),
+        (Role.CASE_MANAGER, "/api/enrollments"),
+        (Role.CASE_MANAGER, "/api/programs"),
+    ],
+)
+def test_list_pages_use_a_fixed_number_of_queries(world, client, role, url):
+    client.force_login(world.north.users[role])
+    _grow(world, 3)
+    few = _count(client, url)
+    _grow(world, 27)
+    many = _count(client, url)
+    assert few == many, f"{url}: {few} queries with 4 rows, {many} with 31"
+    assert many <= MAX_QUERIES
+
+
+def test_face_sheet_queries_do_not_grow_with_enrollments_and_supports(world, client):
+    north = world.north
+    client.force_login(north.case_manager)
+    p = north.client
+    url = f"/people/{p.pk}/"
+    few = _count(client, url)
+    for i in range(10):
+        Relationship.objects.create(person=p, name=f"Support{i}", relationship="friend")
+        program = north.program.__class__.objects.create(
+            agency=north.agency, name=f"Extra {i}", model="icm"
+        )
+        enrollment = enroll(p, program, case_manager=north.case_manager, team=north.team)
+        enrollment.care_team.add(north.users[Role.SUPERVISOR])
+    many = _count(client, url)
+    assert few == many, f"face sheet: {few} queries with 1 enrollment, {many} with 11"
+    assert many <= MAX_QUERIES
