@@ -16,10 +16,13 @@ def caseload_for(*, user, scope: str = "mine", status: str = ""):
     """
     enrollments = Enrollment.objects.visible_to(user).exclude(status=EnrollmentStatus.DISCHARGED)
     if scope == "mine":
-        on_care_team = Enrollment.care_team.through.objects.filter(user_id=user.pk)
-        enrollments = enrollments.filter(
-            Q(primary_case_manager=user) | Q(pk__in=on_care_team.values("enrollment_id"))
+        # A short list of ids, not a subquery: lets the planner OR two index lookups.
+        on_care_team = list(
+            Enrollment.care_team.through.objects.filter(user_id=user.pk).values_list(
+                "enrollment_id", flat=True
+            )
         )
+        enrollments = enrollments.filter(Q(primary_case_manager=user) | Q(pk__in=on_care_team))
     if status in EnrollmentStatus.values:
         enrollments = enrollments.filter(status=status)
     return enrollments.select_related("person", "program", "primary_case_manager").order_by(
