@@ -3,7 +3,7 @@ from typing import Annotated
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints, create_model
 
 from casebridge.people.models import DataQuality, Sex
 
@@ -11,9 +11,22 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whit
 Short = Annotated[str, StringConstraints(max_length=100)]
 
 
-class PersonIn(Schema):
+def _all_optional(schema: type[Schema], name: str, doc: str) -> type[Schema]:
+    """The same fields and constraints as ``schema``, each optional and defaulting to unset."""
+    fields = {}
+    for field_name, info in schema.model_fields.items():
+        annotation = info.annotation | None
+        if info.metadata:
+            annotation = Annotated[annotation, *info.metadata]
+        fields[field_name] = (annotation, None)
+    return create_model(name, __base__=schema.__base__, __doc__=doc, **fields)
+
+
+class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
+
+class PersonIn(_Strict):
     legal_first_name: Name
     legal_middle_name: Short = ""
     legal_last_name: Name
@@ -39,39 +52,10 @@ class PersonIn(Schema):
     strengths: Annotated[str, StringConstraints(max_length=4000)] = ""
 
 
-class PersonPatch(Schema):
-    """Only the fields sent are changed."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    legal_first_name: Name | None = None
-    legal_middle_name: Short | None = None
-    legal_last_name: Name | None = None
-    preferred_name: Short | None = None
-    date_of_birth: date | None = None
-    dob_data_quality: DataQuality | None = None
-    sex: Sex | None = None
-    gender_identity: Short | None = None
-    pronouns: Annotated[str, StringConstraints(max_length=50)] | None = None
-    primary_language: Annotated[str, StringConstraints(max_length=60)] | None = None
-    other_languages: Annotated[str, StringConstraints(max_length=200)] | None = None
-    interpreter_needed: bool | None = None
-    phone: Annotated[str, StringConstraints(max_length=30)] | None = None
-    email: Annotated[str, StringConstraints(max_length=254)] | None = None
-    address_line1: Annotated[str, StringConstraints(max_length=200)] | None = None
-    address_line2: Annotated[str, StringConstraints(max_length=200)] | None = None
-    city: Short | None = None
-    region: Short | None = None
-    postal_code: Annotated[str, StringConstraints(max_length=20)] | None = None
-    ssn: Annotated[str, StringConstraints(max_length=11)] | None = None
-    ssn_data_quality: DataQuality | None = None
-    medicaid_id: Annotated[str, StringConstraints(max_length=40)] | None = None
-    strengths: Annotated[str, StringConstraints(max_length=4000)] | None = None
+PersonPatch = _all_optional(PersonIn, "PersonPatch", "Only the fields sent are changed.")
 
 
-class RelationshipIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class RelationshipIn(_Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     relationship: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     is_household_member: bool = False
