@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "casebridge.accounts",
     "casebridge.people",
     "casebridge.enrollments",
+    "casebridge.intake",
     "casebridge.caseloads",
     "casebridge.web",
     "casebridge.demo",

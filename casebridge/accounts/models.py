@@ -53,6 +53,10 @@ def default_contact_standard() -> dict:
     }
 
 
+def default_waitlist_weights() -> dict:
+    return {"urgency": 10, "vulnerability": 3, "days_waiting": 0.5, "utilisation": 4}
+
+
 class Program(TimeStampedModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="programs")
     name = models.CharField(_("name"), max_length=200)
@@ -62,6 +66,11 @@ class Program(TimeStampedModel):
     contact_standard = models.JSONField(_("contact standard"), default=default_contact_standard)
     reassessment_days = models.PositiveIntegerField(default=90)
     plan_review_days = models.PositiveIntegerField(default=90)
+    eligibility_criteria = models.JSONField(
+        _("eligibility criteria"), default=list, blank=True,
+        help_text=_("A list of rules checked at screening; see casebridge/intake/eligibility.py."),
+    )
+    waitlist_weights = models.JSONField(_("waitlist weights"), default=default_waitlist_weights)
     is_active = models.BooleanField(default=True)
 
     class Meta:

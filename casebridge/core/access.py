@@ -25,6 +25,7 @@ class MembershipGrant:
     role: str
     program_id: object | None
     team_id: object | None
+    team_program_id: object | None = None
 
 
 @dataclass
@@ -53,9 +54,9 @@ def principal_for(user) -> Principal:
     if cached is not None:
         return cached
     grants = [
-        MembershipGrant(agency_id=m[0], role=m[1], program_id=m[2], team_id=m[3])
-        for m in user.memberships.filter(is_active=True, agency__is_active=True).values_list(
-            "agency_id", "role", "program_id", "team_id"
+        MembershipGrant(*row)
+        for row in user.memberships.filter(is_active=True, agency__is_active=True).values_list(
+            "agency_id", "role", "program_id", "team_id", "team__program_id"
         )
     ]
     principal = Principal(user=user, grants=grants)
