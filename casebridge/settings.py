@@ -205,6 +205,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Public self-referral submissions allowed per client IP per hour.
+SELF_REFERRAL_LIMIT = int(os.environ.get("SELF_REFERRAL_LIMIT", "5"))
+
 # Pages and API lists never return more than this many rows at once.
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 100

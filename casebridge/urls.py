@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("casebridge.caseloads.urls")),
     path("people/", include("casebridge.people.urls")),
     path("enrollments/", include("casebridge.enrollments.urls")),
+    path("intake/", include("casebridge.intake.urls")),
+    path("refer/", include("casebridge.intake.public_urls")),
     path("", include("casebridge.web.urls")),
 ]

@@ -20,4 +20,9 @@ def navigation(request):
             else None
         )
 
-    return {"current_agency": current_agency}
+    from casebridge.accounts.models import Role
+
+    shows_intake = principal_for(user).has_role(
+        Role.INTAKE_WORKER, Role.AGENCY_ADMIN, Role.PROGRAM_MANAGER, Role.SUPERVISOR
+    )
+    return {"current_agency": current_agency, "shows_intake": shows_intake}
