@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from casebridge.accounts.api import router as accounts_router
 from casebridge.core.api import api_auth, install_error_handlers
 from casebridge.enrollments.api import router as enrollments_router
+from casebridge.intake.api import router as intake_router
 from casebridge.people.api import router as people_router
 
 api = NinjaAPI(
@@ -20,3 +21,4 @@ install_error_handlers(api)
 api.add_router("/programs", accounts_router)
 api.add_router("/persons", people_router)
 api.add_router("/enrollments", enrollments_router)
+api.add_router("/referrals", intake_router)

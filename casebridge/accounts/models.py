@@ -67,7 +67,9 @@ class Program(TimeStampedModel):
     reassessment_days = models.PositiveIntegerField(default=90)
     plan_review_days = models.PositiveIntegerField(default=90)
     eligibility_criteria = models.JSONField(
-        _("eligibility criteria"), default=list, blank=True,
+        _("eligibility criteria"),
+        default=list,
+        blank=True,
         help_text=_("A list of rules checked at screening; see casebridge/intake/eligibility.py."),
     )
     waitlist_weights = models.JSONField(_("waitlist weights"), default=default_waitlist_weights)
