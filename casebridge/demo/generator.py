@@ -25,6 +25,7 @@ from casebridge.enrollments.models import (
     EnrollmentStatus,
     IntensityTier,
 )
+from casebridge.intake.models import Channel, Referral, ReferralStatus
 from casebridge.people.models import DataQuality, Person, Relationship, Sex, search_key
 
 BATCH = 5000
@@ -42,6 +43,7 @@ class DemoSummary:
     enrollments: int = 0
     relationships: int = 0
     staff: int = 0
+    referrals: int = 0
     person_names: list[str] = field(default_factory=list)
 
 
@@ -313,6 +315,52 @@ class DemoBuilder:
             care_team.append(team_staff.supervisor)
         return enrollment, care_team
 
+    def _referrals(self) -> None:
+        """A working intake desk: a dozen referrals per agency in every open status."""
+        rng, now = self.rng, clock.now()
+        referrals = []
+        for slug, agency in self.agencies.items():
+            for index in range(12):
+                firsts, lasts, _, _ = rng.choices(names.NAME_POOLS, names.POOL_WEIGHTS)[0]
+                source, referrer, organization = rng.choice(names.REFERRERS)
+                status = [ReferralStatus.NEW, ReferralStatus.SCREENING, ReferralStatus.WAITLISTED][
+                    index % 3
+                ]
+                facts = (
+                    {
+                        "homeless": rng.random() < 0.7,
+                        "ed_visits_6m": rng.randint(0, 6),
+                        "vulnerability": rng.randint(1, 10),
+                    }
+                    if status != ReferralStatus.NEW
+                    else {}
+                )
+                referrals.append(
+                    Referral(
+                        id=self.new_id(),
+                        agency=agency,
+                        program=self.programs[(slug, index % 2)],
+                        status=status,
+                        channel=Channel.STAFF if source != "family" else Channel.SELF,
+                        first_name=rng.choice(firsts),
+                        last_name=rng.choice(lasts),
+                        date_of_birth=self.today - timedelta(days=rng.randint(19 * 365, 70 * 365)),
+                        phone=f"(555) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
+                        source_type=source,
+                        referrer_name=referrer,
+                        referrer_organization=organization,
+                        reason=rng.choice(names.REFERRAL_REASONS),
+                        urgency=rng.choices(["routine", "urgent", "emergent"], [6, 3, 1])[0],
+                        consent_to_contact=True,
+                        facts=facts,
+                        received_at=now
+                        - timedelta(days=rng.randint(0, 45), hours=rng.randint(0, 23)),
+                        assigned_to=self.intake_by_agency[slug] if index % 2 else None,
+                    )
+                )
+        Referral.objects.bulk_create(referrals)
+        self.summary.referrals = len(referrals)
+
     # -- the whole load ----------------------------------------------------------------------
     def build(self) -> DemoSummary:
         with transaction.atomic():
@@ -369,6 +417,7 @@ class DemoBuilder:
                 self.summary.staff += len(new_users)
                 if start == 0:
                     self.summary.person_names = [p.legal_name for p in people[:50]]
+            self._referrals()
             audit.record(
                 actor=None,
                 action=AuditAction.IMPORT,

@@ -197,6 +197,21 @@ AGENCIES = [
             ("Riverside Intensive Case Management", "icm", 15, 120, ["North Team", "South Team"]),
             ("Riverside ACT Team", "act", 10, 80, ["ACT Team"]),
         ],
+        "criteria": [
+            [
+                {"fact": "age", "label": "Aged 18 or over", "min": 18},
+                {"fact": "homeless", "label": "Homeless or at risk", "equals": True},
+                {"fact": "ed_visits_6m", "label": "2+ ED visits in 6 months", "min": 2},
+            ],
+            [
+                {"fact": "age", "label": "Aged 18 or over", "min": 18},
+                {
+                    "fact": "diagnosis_category",
+                    "label": "Serious mental illness",
+                    "in": ["SMI", "psychotic disorder", "bipolar disorder"],
+                },
+            ],
+        ],
     },
     {
         "name": "Harbor Health Partners",
@@ -204,6 +219,17 @@ AGENCIES = [
         "programs": [
             ("Harbor Strengths-Based Case Management", "strengths", 20, 150, ["Harbor Team"]),
             ("Harbor Clinical Case Management", "clinical", 25, 150, ["Clinical Team"]),
+        ],
+        "criteria": [
+            [
+                {"fact": "age", "label": "Aged 18 or over", "min": 18},
+                {
+                    "fact": "county",
+                    "label": "Lives in Harbor or Bay County",
+                    "in": ["Harbor", "Bay"],
+                },
+            ],
+            [{"fact": "age", "label": "Aged 18 to 64", "min": 18, "max": 64}],
         ],
     },
 ]
@@ -233,3 +259,19 @@ STAFF = [
     ("chris.analyst", "Chris", "Boyd", "harbor", "data_analyst", None, None),
 ]
 DEMO_PASSWORD = "casebridge-demo"
+
+REFERRERS = [
+    ("hospital", "Dana Brooks", "St. Brigid's Hospital"),
+    ("shelter", "Luis Ortiz", "Harbor Street Shelter"),
+    ("court", "Judge's clerk", "Port Meridian Mental Health Court"),
+    ("family", "", ""),
+    ("outreach", "Mo Farah", "Street Outreach Team"),
+    ("agency", "Jo Kim", "Food Bank of Port Meridian"),
+]
+REFERRAL_REASONS = [
+    "Discharged from the psychiatric unit with nowhere to go.",
+    "Sleeping outside near the river; several ED visits this winter.",
+    "Court-ordered to engage with case management.",
+    "Family worried: not taking medication, about to lose apartment.",
+    "Asked for help with benefits and housing applications.",
+]

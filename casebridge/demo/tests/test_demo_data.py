@@ -9,6 +9,7 @@ from casebridge.accounts.models import Agency, Membership, Program, Role
 from casebridge.core import audit, clock
 from casebridge.demo.generator import DemoBuilder
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
+from casebridge.intake.models import Referral
 from casebridge.people.models import Person
 
 
@@ -37,6 +38,7 @@ def test_demo_data_builds_the_described_world_and_prints_logins():
     ):
         assert username in output
     assert set(Enrollment.objects.values_list("status", flat=True)) == set(EnrollmentStatus.values)
+    assert Referral.objects.filter(status="waitlisted").exists()
     assert not list(audit.verify_chain())
 
 
@@ -55,6 +57,7 @@ def test_names_are_diverse():
 @pytest.mark.django_db
 def test_same_seed_gives_the_same_people():
     first = DemoBuilder(seed=3, persons=40, today=clock.today()).build().person_names
+    Referral.objects.all().delete()
     Enrollment.objects.all().delete()
     Person.objects.all().delete()
     Membership.objects.all().delete()

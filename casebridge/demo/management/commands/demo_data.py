@@ -35,7 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded {summary.persons} people, {summary.enrollments} enrollments, "
-                    f"{summary.relationships} supports, {summary.staff} staff (seed {seed})."
+                    f"{summary.relationships} supports, {summary.referrals} referrals, "
+                    f"{summary.staff} staff (seed {seed})."
                 )
             )
         if options["verbosity"] > 0:
