@@ -3,8 +3,10 @@
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from casebridge.accounts.models import Role
+from casebridge.intake.models import Referral
 from tests.e2e.conftest import sign_in
 from tests.factories import (
     PASSWORD,
@@ -65,3 +67,32 @@ def test_main_pages_have_no_serious_accessibility_violations(axe_page):
     axe_page.goto("/people/new/")
     axe_page.get_by_role("button", name="Add person").click()
     assert _violations(axe_page) == [], "person form with errors"
+
+
+def test_intake_pages_have_no_serious_accessibility_violations(axe_page):
+    agency = AgencyFactory(slug="riverside")
+    program = ProgramFactory(agency=agency, eligibility_criteria=[{"fact": "age", "min": 18}])
+    staff(agency, Role.INTAKE_WORKER, username="rita.intake")
+    referral = Referral.objects.create(
+        agency=agency,
+        program=program,
+        first_name="Dana",
+        last_name="Whitehorse",
+        source_type="hospital",
+        reason="No housing",
+        received_at=timezone.now(),
+        status="screening",
+    )
+    axe_page.goto("/refer/riverside/")
+    assert _violations(axe_page) == [], "self-referral"
+    axe_page.get_by_role("button", name="Send my request").click()
+    assert _violations(axe_page) == [], "self-referral with errors"
+    sign_in(axe_page, "rita.intake", PASSWORD)
+    for path in [
+        "/intake/",
+        "/intake/new/",
+        f"/intake/{referral.pk}/",
+        f"/intake/waitlist/{program.pk}/",
+    ]:
+        axe_page.goto(path)
+        assert _violations(axe_page) == [], path
