@@ -67,3 +67,36 @@ def test_face_sheet_queries_do_not_grow_with_enrollments_and_supports(world, cli
     many = _count(client, url)
     assert few == many, f"face sheet: {few} queries with 1 enrollment, {many} with 11"
     assert many <= MAX_QUERIES
+
+
+def test_intake_inbox_and_referral_page_queries_are_bounded(world, client):
+    from django.utils import timezone
+
+    from casebridge.intake.models import Referral
+
+    intake = world.north.users[Role.INTAKE_WORKER]
+    client.force_login(intake)
+
+    def grow(n):
+        for i in range(n):
+            Referral.objects.create(
+                agency=world.north.agency,
+                program=world.north.program,
+                first_name=f"R{i}",
+                last_name="Grow",
+                source_type="hospital",
+                reason="x",
+                received_at=timezone.now(),
+                assigned_to=intake,
+                status="waitlisted",
+            )
+
+    grow(3)
+    urls = ["/intake/", f"/intake/waitlist/{world.north.program.pk}/", "/api/referrals"]
+    few = [_count(client, url) for url in urls]
+    grow(27)
+    many = [_count(client, url) for url in urls]
+    assert few == many
+    assert max(many) <= MAX_QUERIES
+    referral = Referral.objects.first()
+    assert _count(client, f"/intake/{referral.pk}/") <= MAX_QUERIES
