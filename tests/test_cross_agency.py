@@ -9,13 +9,14 @@ import json
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from casebridge.accounts.models import Role
 from casebridge.accounts.services import api_token_create
 from casebridge.core.models import AuditEvent
-from casebridge.intake.models import Referral
+from casebridge.intake.models import Referral, ReferralAttachment
 from casebridge.people.models import Relationship
 
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -53,7 +54,8 @@ ROUTES = sorted(_routes())
 
 
 @pytest.fixture
-def north_ids(world):
+def north_ids(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     relationship = Relationship.objects.create(
         person=world.north.client, name="Northsupport", relationship="brother"
     )
@@ -68,7 +70,13 @@ def north_ids(world):
         assigned_to=world.north.case_manager,
         person=world.north.client,
     )
+    attachment = ReferralAttachment(
+        referral=referral, original_name="Northdoc.pdf", content_type="application/pdf", size=9
+    )
+    attachment.file.save(str(attachment.pk), ContentFile(b"%PDF-1.4\nNorthclient"), save=False)
+    attachment.save()
     return {
+        "attachment_id": attachment.pk,
         "person_id": world.north.client.pk,
         "enrollment_id": world.north.enrollment.pk,
         "relationship_id": relationship.pk,

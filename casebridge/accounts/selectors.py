@@ -29,3 +29,24 @@ def memberships_for(user):
     return Membership.objects.filter(user=user, is_active=True).select_related(
         "agency", "program", "team"
     )
+
+
+def intake_staff_for(user):
+    """Staff who can work referrals in the user's agencies."""
+    principal = principal_for(user)
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__agency_id__in=principal.agency_ids,
+            memberships__is_active=True,
+            memberships__role__in=[
+                Role.INTAKE_WORKER,
+                Role.SUPERVISOR,
+                Role.PROGRAM_MANAGER,
+                Role.AGENCY_ADMIN,
+                Role.CASE_MANAGER,
+            ],
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from casebridge.accounts.models import Role
 from casebridge.core.access import policy
-from casebridge.intake.models import Referral
+from casebridge.intake.models import Referral, ReferralAttachment
 from casebridge.people.models import Person
 
 
@@ -37,3 +37,11 @@ def person_with_visible_referral(principal, grant):
     if q is None:
         return None
     return Q(Exists(Referral.objects.filter(q, person_id=OuterRef("pk"))))
+
+
+@policy.rule(ReferralAttachment)
+def attachment_of_visible_referral(principal, grant):
+    q = referral_q(principal, grant)
+    if q is None:
+        return None
+    return Q(Exists(Referral.objects.filter(q, pk=OuterRef("referral_id"))))

@@ -125,3 +125,21 @@ class AcceptForm(DesignSystemFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["primary_case_manager"].queryset = case_managers
         self.fields["primary_case_manager"].label_from_instance = lambda user: user.display_name
+
+
+class AttachmentForm(DesignSystemFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Document (PDF, PNG or JPEG, up to 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+
+class AssignForm(DesignSystemFormMixin, forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=None, label=_("Assign to"), empty_label=_("Nobody"), required=False
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
+        self.fields["assignee"].label_from_instance = lambda user: user.display_name

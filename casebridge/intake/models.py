@@ -180,3 +180,27 @@ class Referral(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED
+
+
+def attachment_path(instance, filename) -> str:
+    """Random names under the agency's folder; the original name is kept in the database only."""
+    return f"referrals/{instance.referral.agency_id}/{instance.pk}"
+
+
+class ReferralAttachment(TimeStampedModel):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.original_name

@@ -2,6 +2,8 @@
 transaction with its audit event; accepting creates the Person (if new) and the Enrollment in
 the same transaction, so a failure anywhere leaves nothing behind."""
 
+from pathlib import PurePath
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -14,6 +16,7 @@ from casebridge.core.access import principal_for
 from casebridge.core.errors import TransitionError
 from casebridge.core.models import AuditAction
 from casebridge.core.services import apply_changes
+from casebridge.core.uploads import check_upload
 from casebridge.enrollments.services import enrollment_create
 from casebridge.intake import eligibility
 from casebridge.intake.models import (
@@ -21,6 +24,7 @@ from casebridge.intake.models import (
     Channel,
     DeclineReason,
     Referral,
+    ReferralAttachment,
     ReferralStatus,
 )
 from casebridge.intake.selectors import program_capacity
@@ -370,3 +374,35 @@ def _notify_referrer(referral: Referral) -> None:
     transaction.on_commit(
         lambda: send_mail(subject, body, None, [referral.referrer_email], fail_silently=True)
     )
+
+
+def referral_attach(*, actor, referral: Referral, upload) -> ReferralAttachment:
+    """Store an uploaded document with the referral after checking size, name and content."""
+    _require(actor, referral, INTAKE_ROLES)
+    try:
+        content_type = check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    attachment = ReferralAttachment(
+        referral=referral,
+        original_name=PurePath(upload.name).name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(str(attachment.pk), upload, save=False)
+    try:
+        with transaction.atomic():
+            attachment.save(force_insert=True)
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                obj=attachment,
+                person=referral.person_id,
+                agency_id=referral.agency_id,
+                data={"referral": str(referral.pk), "size": attachment.size},
+            )
+    except BaseException:
+        attachment.file.delete(save=False)  # no file without its row
+        raise
+    return attachment

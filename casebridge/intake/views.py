@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casebridge.accounts.models import Agency
-from casebridge.accounts.selectors import case_managers_for, programs_for
+from casebridge.accounts.selectors import case_managers_for, intake_staff_for, programs_for
+from casebridge.core import audit
 from casebridge.core.access import principal_for
 from casebridge.core.errors import NotVisible
 from casebridge.core.middleware import client_ip
@@ -19,12 +20,20 @@ from casebridge.core.ratelimit import allow
 from casebridge.intake import selectors, services
 from casebridge.intake.forms import (
     AcceptForm,
+    AssignForm,
+    AttachmentForm,
     DeclineForm,
     ReferralForm,
     ScreeningForm,
     SelfReferralForm,
 )
-from casebridge.intake.models import Channel, ReferralStatus, SourceType, Urgency
+from casebridge.intake.models import (
+    Channel,
+    ReferralAttachment,
+    ReferralStatus,
+    SourceType,
+    Urgency,
+)
 from casebridge.people.selectors import person_get, possible_duplicates
 from casebridge.web.forms import apply_service_errors
 
@@ -145,6 +154,13 @@ def referral_detail(request, referral_id):
             ),
             "decline_form": DeclineForm(),
             "accept_form": AcceptForm(case_managers=case_managers_for(request.user)),
+            "assign_form": AssignForm(
+                initial={"assignee": referral.assigned_to}, staff=intake_staff_for(request.user)
+            ),
+            "attachment_form": AttachmentForm(),
+            "attachments": ReferralAttachment.objects.visible_to(request.user).filter(
+                referral=referral
+            ),
             "nav_section": "intake",
         },
     )
@@ -187,6 +203,31 @@ def referral_action(request, referral_id, action):
             services.referral_assign,
             _("Assigned to you."),
             assignee=request.user,
+        )
+    if action == "assign":
+        form = AssignForm(request.POST, staff=intake_staff_for(request.user))
+        if not form.is_valid():
+            messages.error(request, _("Choose someone who works in this agency."))
+            return redirect("referral_detail", referral_id=referral.pk)
+        return _act(
+            request,
+            referral,
+            services.referral_assign,
+            _("Assignment saved."),
+            assignee=form.cleaned_data["assignee"],
+        )
+    if action == "attach":
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect("referral_detail", referral_id=referral.pk)
+        return _act(
+            request,
+            referral,
+            services.referral_attach,
+            _("Document added."),
+            upload=form.cleaned_data["file"],
         )
     if action == "match":
         try:
@@ -309,3 +350,23 @@ def self_referral(request, agency_slug):
                     {"agency": agency, "reference": referral.reference},
                 )
     return render(request, "intake/self_referral.html", {"form": form, "agency": agency})
+
+
+@login_required
+def attachment_download(request, referral_id, attachment_id):
+    """Serve a document only to those who may see its referral, as a download, and audit it."""
+    referral = _visible_referral(request.user, referral_id)
+    attachment = get_object_or_404(
+        ReferralAttachment.objects.visible_to(request.user), pk=attachment_id, referral=referral
+    )
+    audit.record_view(
+        actor=request.user, obj=attachment, person=referral.person_id, agency_id=referral.agency_id
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,6 +4,7 @@ from django import forms
 
 WIDGET_CLASSES = {
     forms.CheckboxInput: "usa-checkbox__input",
+    forms.ClearableFileInput: "usa-file-input",
     forms.Select: "usa-select",
     forms.SelectMultiple: "usa-select",
     forms.Textarea: "usa-textarea",
