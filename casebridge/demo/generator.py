@@ -101,6 +101,7 @@ class DemoBuilder:
                     model=model,
                     caseload_target=target,
                     capacity=capacity,
+                    eligibility_criteria=spec["criteria"][index],
                 )
                 self.programs[(spec["slug"], index)] = program
                 for team_name in teams:

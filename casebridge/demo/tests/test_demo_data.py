@@ -39,6 +39,7 @@ def test_demo_data_builds_the_described_world_and_prints_logins():
         assert username in output
     assert set(Enrollment.objects.values_list("status", flat=True)) == set(EnrollmentStatus.values)
     assert Referral.objects.filter(status="waitlisted").exists()
+    assert all(program.eligibility_criteria for program in Program.objects.all())
     assert not list(audit.verify_chain())
 
 
