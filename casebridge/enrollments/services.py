@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _
 from casebridge.accounts.models import Membership, Role
 from casebridge.core import audit, clock
 from casebridge.core.access import principal_for
-from casebridge.core.errors import TransitionError
 from casebridge.core.models import AuditAction
-from casebridge.core.services import apply_changes
+from casebridge.core.services import apply_changes, require_access, transition
 from casebridge.enrollments.models import (
     ALLOWED_TRANSITIONS,
     Destination,
@@ -123,10 +122,7 @@ def enrollment_create(
 
 
 def _require_care_access(actor, enrollment: Enrollment, roles=CARE_ROLES) -> None:
-    if not principal_for(actor).has_role(*roles, agency_id=enrollment.agency_id):
-        raise PermissionDenied(_("Your role does not allow changing this enrollment."))
-    if not Enrollment.objects.visible_to(actor).filter(pk=enrollment.pk).exists():
-        raise PermissionDenied(_("You cannot change this enrollment."))
+    require_access(actor, enrollment, roles, message=_("You cannot change this enrollment."))
 
 
 def enrollment_transition(
@@ -135,34 +131,17 @@ def enrollment_transition(
     """Move ``enrollment`` to ``to_status`` if the state machine allows it, with its audit event."""
     roles = ENROLLING_ROLES if to_status == EnrollmentStatus.ACTIVE else CARE_ROLES
     _require_care_access(actor, enrollment, roles)
-    with transaction.atomic():
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-        if to_status not in ALLOWED_TRANSITIONS.get(locked.status, set()):
-            raise TransitionError(
-                _("An enrollment that is %(current)s cannot become %(target)s.")
-                % {
-                    "current": EnrollmentStatus(locked.status).label.lower(),
-                    "target": EnrollmentStatus(to_status).label.lower()
-                    if to_status in EnrollmentStatus.values
-                    else to_status,
-                }
-            )
-        from_status = locked.status
-        changed = apply_changes(
-            locked, {**changes, "status": to_status, "status_changed_at": clock.now()}
-        )
-        locked.save()
-        audit.record(
-            actor=actor,
-            action=AuditAction.TRANSITION,
-            obj=locked,
-            person=locked.person_id,
-            agency_id=locked.agency_id,
-            reason=reason,
-            data={"from": from_status, "to": to_status, "fields": sorted(changed)},
-        )
-    enrollment.refresh_from_db()
-    return enrollment
+    return transition(
+        actor=actor,
+        obj=enrollment,
+        allowed=ALLOWED_TRANSITIONS,
+        statuses=EnrollmentStatus,
+        to_status=to_status,
+        reason=reason,
+        message=_("An enrollment that is %(current)s cannot become %(target)s."),
+        status_changed_at=clock.now(),
+        **changes,
+    )
 
 
 def _check_date(field: str, value, not_before=None, not_before_label: str = "") -> None:

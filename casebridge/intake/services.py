@@ -15,12 +15,13 @@ from casebridge.core import audit, clock
 from casebridge.core.access import principal_for
 from casebridge.core.errors import TransitionError
 from casebridge.core.models import AuditAction
-from casebridge.core.services import apply_changes
+from casebridge.core.services import apply_changes, require_access, transition
 from casebridge.core.uploads import check_upload
 from casebridge.enrollments.services import enrollment_create
 from casebridge.intake import eligibility
 from casebridge.intake.models import (
     ALLOWED_TRANSITIONS,
+    CLOSED,
     Channel,
     DeclineReason,
     Referral,
@@ -138,45 +139,22 @@ def referral_create(
 
 
 def _require(actor, referral: Referral, roles=DECIDING_ROLES) -> None:
-    if not principal_for(actor).has_role(*roles, agency_id=referral.agency_id):
-        raise PermissionDenied(_("Your role does not allow this."))
-    if not Referral.objects.visible_to(actor).filter(pk=referral.pk).exists():
-        raise PermissionDenied(_("You cannot change this referral."))
+    require_access(actor, referral, roles, message=_("You cannot change this referral."))
 
 
-def _transition(
-    *, actor, referral: Referral, to_status: str, reason: str = "", **changes
-) -> Referral:
-    with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        if to_status not in ALLOWED_TRANSITIONS[locked.status]:
-            raise TransitionError(
-                _("A referral that is %(current)s cannot become %(target)s.")
-                % {
-                    "current": ReferralStatus(locked.status).label.lower(),
-                    "target": ReferralStatus(to_status).label.lower(),
-                }
-            )
-        from_status = locked.status
-        if to_status in (
-            ReferralStatus.ACCEPTED,
-            ReferralStatus.DECLINED,
-            ReferralStatus.WITHDRAWN,
-        ):
-            changes["decided_at"] = clock.now()
-        changed = apply_changes(locked, {**changes, "status": to_status})
-        locked.save()
-        audit.record(
-            actor=actor,
-            action=AuditAction.TRANSITION,
-            obj=locked,
-            person=locked.person_id,
-            agency_id=locked.agency_id,
-            reason=reason,
-            data={"from": from_status, "to": to_status, "fields": sorted(changed)},
-        )
-    referral.refresh_from_db()
-    return referral
+def _transition(*, actor, referral: Referral, to_status: str, reason: str = "", **changes):
+    if to_status in CLOSED:
+        changes["decided_at"] = clock.now()
+    return transition(
+        actor=actor,
+        obj=referral,
+        allowed=ALLOWED_TRANSITIONS,
+        statuses=ReferralStatus,
+        to_status=to_status,
+        reason=reason,
+        message=_("A referral that is %(current)s cannot become %(target)s."),
+        **changes,
+    )
 
 
 def referral_start_screening(*, actor, referral: Referral) -> Referral:
