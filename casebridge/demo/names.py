@@ -76,13 +76,13 @@ NAME_POOLS = [
         True,
     ),
     (
-        ["Nguyễn Văn", "Trần Thị", "Lê", "Phạm", "Huỳnh", "Võ"],
+        ["Minh", "Lan", "Bình", "Thảo", "Hùng", "Ngọc"],
         ["Nguyễn", "Trần", "Lê", "Phạm", "Đặng", "Bùi"],
         "Vietnamese",
         True,
     ),
     (
-        ["王芳", "李娜", "张伟", "刘洋", "Wei", "Mei"],
+        ["芳", "娜", "伟", "洋", "Wei", "Mei"],
         ["王", "李", "张", "Chen", "Liu", "Huang"],
         "Mandarin",
         True,
