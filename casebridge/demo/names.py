@@ -99,7 +99,7 @@ NAME_POOLS = [
         "Russian",
         True,
     ),
-    (["김민준", "이서연", "Ji-woo", "Min-seo"], ["김", "이", "Park", "Choi"], "Korean", True),
+    (["민준", "서연", "Ji-woo", "Min-seo"], ["김", "이", "Park", "Choi"], "Korean", True),
     (
         ["Aoife", "Siobhán", "Seán", "Niamh", "Oisín"],
         ["Ní Bhriain", "Ó Súilleabháin", "MacCarthy", "O'Neill", "Fitzgerald"],
