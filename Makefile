@@ -29,6 +29,7 @@ setup: $(VENV)/.installed casebridge/web/static/vendor/.built
 
 demo: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_instruments
 	$(PY) manage.py demo_data --seed $(SEED) --persons $(PERSONS) --if-empty
 	@echo "Casebridge is starting on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)

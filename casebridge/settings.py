@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "casebridge.people",
     "casebridge.enrollments",
     "casebridge.intake",
+    "casebridge.assessments",
     "casebridge.caseloads",
     "casebridge.web",
     "casebridge.demo",
