@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("casebridge.people.urls")),
     path("enrollments/", include("casebridge.enrollments.urls")),
     path("intake/", include("casebridge.intake.urls")),
+    path("assessments/", include("casebridge.assessments.urls")),
     path("refer/", include("casebridge.intake.public_urls")),
     path("", include("casebridge.web.urls")),
 ]

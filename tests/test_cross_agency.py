@@ -75,7 +75,14 @@ def north_ids(world, settings, tmp_path):
     )
     attachment.file.save(str(attachment.pk), ContentFile(b"%PDF-1.4\nNorthclient"), save=False)
     attachment.save()
+    from casebridge.assessments.services import assessment_start, instruments_load_bundled
+
+    instruments_load_bundled()
+    assessment = assessment_start(
+        actor=world.north.case_manager, person=world.north.client, instrument_code="phq2"
+    )
     return {
+        "response_id": assessment.pk,
         "attachment_id": attachment.pk,
         "person_id": world.north.client.pk,
         "enrollment_id": world.north.enrollment.pk,
@@ -199,6 +206,8 @@ def test_anonymous_visitors_get_nothing(world, north_ids, client, route):
 READ_ROUTES = [r for r in ROUTES if PARAM.search(r)]
 # Pages some care roles may not open at all (403 by role, not by record).
 ROLE_FORBIDDEN = {"/intake/waitlist/<uuid:program_id>/": {Role.CASE_MANAGER}}
+# Records some roles of the same agency never see (clinical content is for care roles).
+ROLE_HIDDEN = {"/assessments/<uuid:response_id>/": {Role.INTAKE_WORKER}}
 
 
 @pytest.mark.parametrize(
@@ -221,6 +230,9 @@ def test_north_staff_can_open_their_client(world, north_ids, client, role):
             continue
         if role in ROLE_FORBIDDEN.get(route, ()):
             assert response.status_code == 403, route
+            continue
+        if role in ROLE_HIDDEN.get(route, ()):
+            assert response.status_code == 404, route
             continue
         assert response.status_code == 200, f"GET {route} as north {role}: {response.status_code}"
         ok += 1
