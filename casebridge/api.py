@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from casebridge.accounts.api import router as accounts_router
+from casebridge.assessments.api import router as assessments_router
 from casebridge.core.api import api_auth, install_error_handlers
 from casebridge.enrollments.api import router as enrollments_router
 from casebridge.intake.api import router as intake_router
@@ -22,3 +23,4 @@ api.add_router("/programs", accounts_router)
 api.add_router("/persons", people_router)
 api.add_router("/enrollments", enrollments_router)
 api.add_router("/referrals", intake_router)
+api.add_router("/", assessments_router)

@@ -30,6 +30,7 @@ PUBLIC = {
     "health",
     "home",
     "self_referral",  # public by design: casebridge/intake/tests/test_self_referral.py covers it
+    "instrument_questionnaire",  # instrument definitions are reference data, not client data
 }
 METHODS = ("get", "post", "patch", "put", "delete")
 
@@ -108,8 +109,11 @@ def _secrets(world, ids):
     return [
         "Northclient",
         "555-0100",
-        "6789",
+        "45-6789",  # the SSN, in full or masked (•••••6789)
+        "•6789",
         "Northsupport",
+        "Northreferral",
+        "Northdoc",
         str(ids["person_id"]),
         str(ids["enrollment_id"]),
     ]
@@ -207,7 +211,11 @@ READ_ROUTES = [r for r in ROUTES if PARAM.search(r)]
 # Pages some care roles may not open at all (403 by role, not by record).
 ROLE_FORBIDDEN = {"/intake/waitlist/<uuid:program_id>/": {Role.CASE_MANAGER}}
 # Records some roles of the same agency never see (clinical content is for care roles).
-ROLE_HIDDEN = {"/assessments/<uuid:response_id>/": {Role.INTAKE_WORKER}}
+ROLE_HIDDEN = {
+    "/assessments/<uuid:response_id>/": {Role.INTAKE_WORKER},
+    "/api/assessments/<response_id>": {Role.INTAKE_WORKER},
+    "/api/assessments/<response_id>/questionnaire-response": {Role.INTAKE_WORKER},
+}
 
 
 @pytest.mark.parametrize(

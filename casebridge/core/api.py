@@ -62,7 +62,7 @@ def install_error_handlers(api) -> None:
     def domain_errors(request, exc):
         if hasattr(exc, "error_dict"):
             errors = [
-                {"field": f"body.{name}" if name != "__all__" else "body", "message": message}
+                {"field": "body" if name == "__all__" else f"body.{name}", "message": message}
                 for name, messages in exc.message_dict.items()
                 for message in messages
             ]
