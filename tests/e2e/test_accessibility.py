@@ -96,3 +96,30 @@ def test_intake_pages_have_no_serious_accessibility_violations(axe_page):
     ]:
         axe_page.goto(path)
         assert _violations(axe_page) == [], path
+
+
+def test_assessment_pages_have_no_serious_accessibility_violations(axe_page):
+    from casebridge.assessments import services as assessment_services
+
+    agency = AgencyFactory()
+    program = ProgramFactory(agency=agency)
+    team = TeamFactory(agency=agency, program=program)
+    cm = staff(agency, Role.CASE_MANAGER, team=team, username="maria.cm")
+    client = person(agency, legal_first_name="Aoife", created_by=cm)
+    assessment_services.instruments_load_bundled()
+    phq = assessment_services.assessment_start(actor=cm, person=client, instrument_code="phq9")
+    done = assessment_services.assessment_start(actor=cm, person=client, instrument_code="phq2")
+    assessment_services.assessment_save(
+        actor=cm, response=done, answers={"q1": 2, "q2": 2}, submit=True
+    )
+    sign_in(axe_page, "maria.cm", PASSWORD)
+    for path in [
+        f"/assessments/{phq.pk}/",
+        f"/assessments/{done.pk}/",
+        f"/assessments/person/{client.pk}/",
+    ]:
+        axe_page.goto(path)
+        assert _violations(axe_page) == [], path
+    axe_page.goto(f"/assessments/{phq.pk}/")
+    axe_page.get_by_role("button", name="Submit").click()
+    assert _violations(axe_page) == [], "assessment with errors"
