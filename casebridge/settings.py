@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "casebridge.enrollments",
     "casebridge.intake",
     "casebridge.assessments",
+    "casebridge.tasks",
     "casebridge.caseloads",
     "casebridge.web",
     "casebridge.demo",
@@ -200,6 +201,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "casebridge@localhost")
+# Where links in emails point (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("enrollments/", include("casebridge.enrollments.urls")),
     path("intake/", include("casebridge.intake.urls")),
     path("assessments/", include("casebridge.assessments.urls")),
+    path("tasks/", include("casebridge.tasks.urls")),
     path("refer/", include("casebridge.intake.public_urls")),
     path("", include("casebridge.web.urls")),
 ]

@@ -82,7 +82,18 @@ def north_ids(world, settings, tmp_path):
     assessment = assessment_start(
         actor=world.north.case_manager, person=world.north.client, instrument_code="phq2"
     )
+    from casebridge.tasks.services import task_create
+
+    task = task_create(
+        actor=world.north.case_manager,
+        person=world.north.client,
+        agency_id=world.north.agency.pk,
+        assignee=world.north.case_manager,
+        title="Northtask",
+        due_at=timezone.now(),
+    )
     return {
+        "task_id": task.pk,
         "response_id": assessment.pk,
         "attachment_id": attachment.pk,
         "person_id": world.north.client.pk,
@@ -114,6 +125,7 @@ def _secrets(world, ids):
         "Northsupport",
         "Northreferral",
         "Northdoc",
+        "Northtask",
         str(ids["person_id"]),
         str(ids["enrollment_id"]),
     ]

@@ -20,6 +20,7 @@ from casebridge.core import audit, clock
 from casebridge.core.access import principal_for
 from casebridge.core.models import AuditAction
 from casebridge.people.models import Person
+from casebridge.tasks.services import urgent_flag_raised
 
 BUNDLED = Path(__file__).resolve().parent / "instruments"
 
@@ -138,6 +139,9 @@ def assessment_save(
         )
         if submit:
             _record_needs(actor, response, result.needs)
+            for flag in result.flags:
+                if flag.get("urgent"):
+                    urgent_flag_raised(actor=actor, response=response, flag=flag)
     return response
 
 

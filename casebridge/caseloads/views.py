@@ -5,6 +5,7 @@ from casebridge.caseloads.selectors import can_see_team, caseload_for
 from casebridge.core import clock
 from casebridge.core.pagination import paginate
 from casebridge.enrollments.models import EnrollmentStatus
+from casebridge.tasks.selectors import my_open_tasks
 
 
 @login_required
@@ -26,6 +27,7 @@ def caseload(request):
         {
             "page": page,
             "rows": rows,
+            "tasks": my_open_tasks(user=request.user),
             "scope": scope,
             "status": status,
             "team_view": team_view,
