@@ -22,6 +22,8 @@ A condition is ``{"item": id, "op": op, "value": v}``, ``{"score": id, ...}``,
 import operator
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 OPS = {
     "=": operator.eq,
     "!=": operator.ne,
@@ -157,30 +159,30 @@ def validate(definition: dict, answers: dict, *, complete: bool) -> dict[str, st
     for item_id, value in answers.items():
         item = items.get(item_id)
         if item is None:
-            errors[item_id] = "Unknown question."
+            errors[item_id] = _("Unknown question.")
             continue
         kind = item.get("type", "choice")
         allowed = {o["value"] for o in options(definition, item)}
         if kind == "choice" and value is not None and value not in allowed:
-            errors[item_id] = "Choose one of the answers offered."
+            errors[item_id] = _("Choose one of the answers offered.")
         elif (
             kind == "multi"
             and value is not None
             and (not isinstance(value, list) or not set(value) <= allowed)
         ):
-            errors[item_id] = "Choose from the answers offered."
+            errors[item_id] = _("Choose from the answers offered.")
         elif kind == "multi" and value and len(value) > item.get("max_choices", len(allowed)):
-            errors[item_id] = f"Choose at most {item['max_choices']}."
+            errors[item_id] = _("Choose at most %(count)s.") % {"count": item["max_choices"]}
         elif (
             kind == "text"
             and value is not None
             and (not isinstance(value, str) or len(value) > 2000)
         ):
-            errors[item_id] = "Write at most 2000 characters."
+            errors[item_id] = _("Write at most 2000 characters.")
     if complete:
         for item in visible_items(definition, answers):
             if item.get("required", True) and answers.get(item["id"]) in (None, "", []):
-                errors.setdefault(item["id"], "This question needs an answer.")
+                errors.setdefault(item["id"], _("This question needs an answer."))
     return errors
 
 
