@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -83,7 +85,9 @@ def person_create(request):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, person_id):
     person = _visible_person(request.user, person_id)
-    form = PersonForm(request.POST or None, instance=person)
+    # The form writes into its instance while validating: give it a copy, so the service sees
+    # the real differences (and audits and validates them).
+    form = PersonForm(request.POST or None, instance=copy.copy(person))
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=request.user, person=person, **form.person_fields())

@@ -117,3 +117,27 @@ def test_relationships_add_and_remove(world):
     assert list(world.north.client.relationships.all()) == [rel]
     services.relationship_remove(actor=cm, relationship=rel)
     assert not world.north.client.relationships.exists()
+
+
+def test_editing_through_the_form_saves_validates_and_audits(world, client):
+    from casebridge.core.models import AuditEvent
+
+    client.force_login(world.north.case_manager)
+    p = world.north.client
+    data = {
+        "legal_first_name": "Northclient",
+        "legal_last_name": "Secret",
+        "dob_data_quality": "1",
+        "sex": "99",
+        "ssn_data_quality": "99",
+        "phone": "555-0199",
+        "ssn": "123-45-6789",
+    }
+    assert client.post(f"/people/{p.pk}/edit/", data).status_code == 302
+    p.refresh_from_db()
+    assert p.phone == "555-0199"
+    assert AuditEvent.objects.filter(object_id=str(p.pk), action="update").count() == 1
+    response = client.post(f"/people/{p.pk}/edit/", {**data, "date_of_birth": "2999-01-01"})
+    assert response.status_code == 200 and b"cannot be in the future" in response.content
+    p.refresh_from_db()
+    assert p.date_of_birth != datetime.date(2999, 1, 1)
