@@ -4,10 +4,13 @@ from ninja import NinjaAPI
 
 from casebridge.accounts.api import router as accounts_router
 from casebridge.assessments.api import router as assessments_router
+from casebridge.caseloads.api import router as timeline_router
+from casebridge.contacts.api import router as contacts_router
 from casebridge.core.api import api_auth, install_error_handlers
 from casebridge.enrollments.api import router as enrollments_router
 from casebridge.intake.api import router as intake_router
 from casebridge.people.api import router as people_router
+from casebridge.tasks.api import router as tasks_router
 
 api = NinjaAPI(
     title="Casebridge API",
@@ -24,3 +27,6 @@ api.add_router("/persons", people_router)
 api.add_router("/enrollments", enrollments_router)
 api.add_router("/referrals", intake_router)
 api.add_router("/", assessments_router)
+api.add_router("/", contacts_router)
+api.add_router("/", tasks_router)
+api.add_router("/", timeline_router)

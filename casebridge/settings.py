@@ -48,12 +48,15 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "casebridge.core",
     "casebridge.accounts",
     "casebridge.people",
     "casebridge.enrollments",
     "casebridge.intake",
     "casebridge.assessments",
+    "casebridge.contacts",
     "casebridge.tasks",
     "casebridge.caseloads",
     "casebridge.web",
@@ -144,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "caseload"
+LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: 5 failures per username + IP lock the pair for 15 minutes.
@@ -217,3 +220,11 @@ SELF_REFERRAL_LIMIT = int(os.environ.get("SELF_REFERRAL_LIMIT", "5"))
 # Pages and API lists never return more than this many rows at once.
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 100
+
+# Background jobs (django-tasks): stored in the database, run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

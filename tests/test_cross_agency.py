@@ -31,6 +31,7 @@ PUBLIC = {
     "home",
     "self_referral",  # public by design: casebridge/intake/tests/test_self_referral.py covers it
     "instrument_questionnaire",  # instrument definitions are reference data, not client data
+    "calendar_feed",  # its secret token is the credential: casebridge/contacts/tests cover it
 }
 METHODS = ("get", "post", "patch", "put", "delete")
 
@@ -92,7 +93,22 @@ def north_ids(world, settings, tmp_path):
         title="Northtask",
         due_at=timezone.now(),
     )
+    from casebridge.contacts.services import contact_record
+
+    contact = contact_record(
+        actor=world.north.case_manager,
+        person=world.north.client,
+        data={
+            "occurred_at": timezone.now(),
+            "contact_type": "face_to_face",
+            "location": "office",
+            "summary": "Northcontact",
+        },
+        note={"note_format": "free", "sections": {"text": "Northnote"}},
+        sign=True,
+    )
     return {
+        "contact_id": contact.pk,
         "task_id": task.pk,
         "response_id": assessment.pk,
         "attachment_id": attachment.pk,
@@ -126,6 +142,8 @@ def _secrets(world, ids):
         "Northreferral",
         "Northdoc",
         "Northtask",
+        "Northcontact",
+        "Northnote",
         str(ids["person_id"]),
         str(ids["enrollment_id"]),
     ]
@@ -227,6 +245,9 @@ ROLE_HIDDEN = {
     "/assessments/<uuid:response_id>/": {Role.INTAKE_WORKER},
     "/api/assessments/<response_id>": {Role.INTAKE_WORKER},
     "/api/assessments/<response_id>/questionnaire-response": {Role.INTAKE_WORKER},
+    "/contacts/<uuid:contact_id>/": {Role.INTAKE_WORKER},
+    "/api/contacts/<contact_id>": {Role.INTAKE_WORKER},
+    "/tasks/<uuid:task_id>/snooze/": {Role.INTAKE_WORKER},
 }
 
 

@@ -53,6 +53,11 @@ def default_contact_standard() -> dict:
     }
 
 
+def default_note_formats() -> list:
+    """Note templates a program offers, the first being its default (see contacts.NoteFormat)."""
+    return ["dap", "soap", "girp", "free"]
+
+
 def default_waitlist_weights() -> dict:
     return {"urgency": 10, "vulnerability": 3, "days_waiting": 0.5, "utilisation": 4}
 
@@ -64,6 +69,7 @@ class Program(TimeStampedModel):
     caseload_target = models.PositiveIntegerField(_("caseload target per case manager"), default=15)
     capacity = models.PositiveIntegerField(_("enrollment capacity"), default=100)
     contact_standard = models.JSONField(_("contact standard"), default=default_contact_standard)
+    note_formats = models.JSONField(_("note templates"), default=default_note_formats)
     reassessment_days = models.PositiveIntegerField(default=90)
     plan_review_days = models.PositiveIntegerField(default=90)
     eligibility_criteria = models.JSONField(

@@ -2,6 +2,10 @@
 
 from datetime import timedelta
 
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from casebridge.assessments import engine
 from casebridge.assessments.models import (
     AssessmentResponse,
@@ -12,6 +16,9 @@ from casebridge.assessments.models import (
 )
 from casebridge.core import clock
 from casebridge.core.errors import NotVisible
+
+HOLISTIC = "casebridge_holistic"
+INITIAL_ASSESSMENT_DAYS = 30
 
 
 def current_instruments():
@@ -120,3 +127,39 @@ def rendered_items(response: AssessmentResponse) -> list[dict]:
             }
         )
     return rows
+
+
+def reassessment_due_for(enrollments) -> dict:
+    """{enrollment id: (label, due date)} for open enrollments, in one query: the holistic
+    assessment is due 30 days after the start, then every ``reassessment_days`` of the program
+    after the last submitted one."""
+    open_ = [e for e in enrollments if e.status in ("active", "on_hold") and e.start_date]
+    if not open_:
+        return {}
+    rows = (
+        AssessmentResponse.objects.filter(
+            person_id__in={e.person_id for e in open_},
+            status=ResponseStatus.SUBMITTED,
+            instrument__code=HOLISTIC,
+        )
+        .order_by()
+        .values("person_id", "agency_id")
+        .annotate(last=Max("submitted_at"))
+        .values_list("person_id", "agency_id", "last")
+    )
+    last = {(person_id, agency_id): when for person_id, agency_id, when in rows}
+    due = {}
+    for enrollment in open_:
+        submitted = last.get((enrollment.person_id, enrollment.agency_id))
+        if submitted is None:
+            due[enrollment.pk] = (
+                _("Initial assessment"),
+                enrollment.start_date + timedelta(days=INITIAL_ASSESSMENT_DAYS),
+            )
+        else:
+            cycle = max(enrollment.program.reassessment_days, 1)
+            due[enrollment.pk] = (
+                _("Reassessment"),
+                timezone.localdate(submitted) + timedelta(days=cycle),
+            )
+    return due

@@ -1,10 +1,21 @@
 """What a case manager or supervisor works on: their caseload."""
 
+from datetime import datetime, time, timedelta
+
 from django.db.models import Q
+from django.utils import timezone
 
 from casebridge.accounts.models import Role
+from casebridge.assessments.models import AssessmentResponse
+from casebridge.assessments.selectors import reassessment_due_for
+from casebridge.contacts.selectors import appointments_for
+from casebridge.contacts.standards import DUE_SOON, OVERDUE, RANK, standings_for
+from casebridge.core import clock
 from casebridge.core.access import principal_for
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
+from casebridge.intake.models import Referral
+from casebridge.tasks.models import Task, TaskStatus
+from casebridge.tasks.selectors import end_of_today
 
 
 def caseload_for(*, user, scope: str = "mine", status: str = ""):
@@ -32,3 +43,96 @@ def caseload_for(*, user, scope: str = "mine", status: str = ""):
 
 def can_see_team(user) -> bool:
     return principal_for(user).has_role(Role.SUPERVISOR, Role.PROGRAM_MANAGER, Role.AGENCY_ADMIN)
+
+
+# The Today page looks at this many open enrollments at most (a case manager has ~15-40).
+TODAY_LIMIT = 500
+RECENT = timedelta(days=7)
+
+
+def today_for(*, user, scope: str = "mine") -> dict:
+    """What needs the user today: contacts due by standard, assessments due, tasks due,
+    appointments, new alerts and referral updates; for a supervisor, the same across the team
+    with one line per case manager. A fixed number of queries, whatever the caseload size."""
+    today, now = clock.today(), clock.now()
+    enrollments = list(caseload_for(user=user, scope=scope)[: TODAY_LIMIT + 1])
+    truncated = len(enrollments) > TODAY_LIMIT
+    enrollments = enrollments[:TODAY_LIMIT]
+    standings = standings_for(enrollments, today=today)
+    assessments = reassessment_due_for(enrollments)
+    horizon = today + timedelta(days=7)
+
+    contacts_due = sorted(
+        (
+            {"enrollment": e, "standing": standings[e.pk]}
+            for e in enrollments
+            if e.pk in standings and standings[e.pk].status in (OVERDUE, DUE_SOON)
+        ),
+        key=lambda row: (-RANK[row["standing"].status], row["standing"].first_due or today),
+    )
+    assessments_due = sorted(
+        (
+            {"enrollment": e, "label": assessments[e.pk][0], "due": assessments[e.pk][1]}
+            for e in enrollments
+            if e.pk in assessments and assessments[e.pk][1] <= horizon
+        ),
+        key=lambda row: row["due"],
+    )
+    awake = Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=now)
+    tasks = Task.objects.visible_to(user).filter(
+        awake, status=TaskStatus.OPEN, due_at__lte=end_of_today()
+    )
+    if scope == "mine":
+        tasks = tasks.filter(assignee=user)
+    else:
+        tasks = tasks.filter(person_id__in={e.person_id for e in enrollments})
+    tasks = list(tasks.select_related("person", "assignee").order_by("-priority", "due_at")[:50])
+    person_ids = {e.person_id for e in enrollments}
+    flagged = [
+        response
+        for response in AssessmentResponse.objects.visible_to(user)
+        .filter(person_id__in=person_ids, submitted_at__gte=now - RECENT)
+        .select_related("person", "instrument")
+        .order_by("-submitted_at")[:100]
+        if response.flags
+    ]
+    start_of_day = timezone.make_aware(datetime.combine(today, time.min))
+    appointments = list(
+        appointments_for(user=user, start=start_of_day, end=start_of_day + timedelta(days=1))
+    )
+    referrals = list(
+        Referral.objects.visible_to(user)
+        .filter(assigned_to=user, updated_at__gte=now - RECENT)
+        .order_by("-updated_at")[:10]
+    )
+    team = []
+    if scope == "team":
+        by_manager = {}
+        for e in enrollments:
+            row = by_manager.setdefault(
+                e.primary_case_manager_id,
+                {"manager": e.primary_case_manager, "enrollments": 0, "overdue": 0, "tasks": 0},
+            )
+            row["enrollments"] += 1
+            standing = standings.get(e.pk)
+            row["overdue"] += bool(standing and standing.status == OVERDUE)
+        for task in tasks:
+            if task.assignee_id in by_manager and task.due_at < now:
+                by_manager[task.assignee_id]["tasks"] += 1
+        team = sorted(
+            by_manager.values(),
+            key=lambda r: (-r["overdue"], r["manager"].display_name if r["manager"] else ""),
+        )
+    return {
+        "today": today,
+        "now": now,
+        "contacts_due": contacts_due,
+        "assessments_due": assessments_due,
+        "tasks": tasks,
+        "flagged": flagged,
+        "appointments": appointments,
+        "referrals": referrals,
+        "team": team,
+        "truncated": truncated,
+        "caseload_size": len(enrollments),
+    }

@@ -11,7 +11,7 @@ from ninja.security import HttpBearer, django_auth
 from pydantic import Field
 
 from casebridge.accounts.services import api_token_authenticate
-from casebridge.core.errors import NotVisible, TransitionError
+from casebridge.core.errors import LockedError, NotVisible, TransitionError
 
 
 class BearerToken(HttpBearer):
@@ -56,6 +56,10 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(TransitionError)
     def transition_errors(request, exc):
+        return _error(api, request, 409, " ".join(exc.messages))
+
+    @api.exception_handler(LockedError)
+    def locked_errors(request, exc):
         return _error(api, request, 409, " ".join(exc.messages))
 
     @api.exception_handler(DjangoValidationError)

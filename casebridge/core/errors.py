@@ -9,3 +9,7 @@ class TransitionError(ValidationError):
 
 class NotVisible(Exception):
     """The record does not exist or the user may not see it (callers answer 404 either way)."""
+
+
+class LockedError(ValidationError):
+    """The record is locked (e.g. a signed note): it can no longer change (API: 409)."""

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.core.access import VisibleQuerySet
@@ -17,6 +18,19 @@ class TaskPriority(models.TextChoices):
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TaskSource(models.TextChoices):
+    """What generated a task; generated tasks carry a dedupe key so a rule never repeats one."""
+
+    MANUAL = "manual", _("Added by staff")
+    CONTACT_DUE = "contact_due", _("Contact due")
+    REASSESSMENT_DUE = "reassessment_due", _("Reassessment due")
+    PLAN_REVIEW_DUE = "plan_review_due", _("Plan review due")
+    REFERRAL_STALLED = "referral_stalled", _("Referral stalled")
+    POST_CRISIS = "post_crisis", _("Post-crisis follow-up")
+    ASSESSMENT_FLAG = "assessment_flag", _("Assessment flag")
 
 
 class Task(TimeStampedModel):
@@ -36,13 +50,61 @@ class Task(TimeStampedModel):
     )
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     source = models.CharField(max_length=60, blank=True, help_text=_("What generated the task."))
+    details = models.TextField(_("details"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dedupe_key = models.CharField(max_length=120, blank=True, editable=False)
+    snoozed_until = models.DateTimeField(_("snoozed until"), null=True, blank=True)
+    snooze_reason = models.CharField(_("reason"), max_length=300, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    completion_note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = VisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["assignee", "status", "due_at"], name="task_assignee_due")]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_at"], name="task_assignee_due"),
+            models.Index(fields=["person", "created_at"], name="task_person_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=~Q(dedupe_key=""), name="task_unique_dedupe_key"
+            )
+        ]
+
+    @property
+    def is_generated(self) -> bool:
+        return self.source not in ("", TaskSource.MANUAL)
+
+    def is_overdue(self, now) -> bool:
+        return self.status == TaskStatus.OPEN and self.due_at < now
+
+    def __str__(self):
+        return self.title
+
+
+class Notification(models.Model):
+    """An in-app notice for one user. It names no client: the link leads to the record, which the
+    access policy guards when it is opened."""
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    link = models.CharField(max_length=300, blank=True)
+    urgent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "created_at"], name="notification_inbox")
+        ]
 
     def __str__(self):
         return self.title

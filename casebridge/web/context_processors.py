@@ -25,4 +25,15 @@ def navigation(request):
     shows_intake = principal_for(user).has_role(
         Role.INTAKE_WORKER, Role.AGENCY_ADMIN, Role.PROGRAM_MANAGER, Role.SUPERVISOR
     )
-    return {"current_agency": current_agency, "shows_intake": shows_intake}
+
+    @functools.cache
+    def unread_notifications():
+        from casebridge.tasks.selectors import unread_count
+
+        return unread_count(user)
+
+    return {
+        "current_agency": current_agency,
+        "shows_intake": shows_intake,
+        "unread_notifications": unread_notifications,
+    }

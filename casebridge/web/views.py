@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 
 
 def home(request):
-    return redirect("caseload" if request.user.is_authenticated else "login")
+    return redirect("today" if request.user.is_authenticated else "login")
 
 
 def health(request):
