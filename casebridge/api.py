@@ -10,6 +10,7 @@ from casebridge.core.api import api_auth, install_error_handlers
 from casebridge.enrollments.api import router as enrollments_router
 from casebridge.intake.api import router as intake_router
 from casebridge.people.api import router as people_router
+from casebridge.plans.api import router as plans_router
 from casebridge.tasks.api import router as tasks_router
 
 api = NinjaAPI(
@@ -30,3 +31,4 @@ api.add_router("/", assessments_router)
 api.add_router("/", contacts_router)
 api.add_router("/", tasks_router)
 api.add_router("/", timeline_router)
+api.add_router("/", plans_router)

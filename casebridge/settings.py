@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "casebridge.intake",
     "casebridge.assessments",
     "casebridge.contacts",
+    "casebridge.plans",
     "casebridge.tasks",
     "casebridge.caseloads",
     "casebridge.web",

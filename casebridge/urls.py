@@ -20,6 +20,7 @@ urlpatterns = [
     path("intake/", include("casebridge.intake.urls")),
     path("assessments/", include("casebridge.assessments.urls")),
     path("contacts/", include("casebridge.contacts.urls")),
+    path("plans/", include("casebridge.plans.urls")),
     path("tasks/", include("casebridge.tasks.urls")),
     path("notifications/", include(notification_urlpatterns)),
     path("calendar/<str:token>.ics", contact_views.calendar_feed, name="calendar_feed"),

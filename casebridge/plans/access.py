@@ -1,0 +1,1 @@
+"""Care plans are clinical records (access-policy rules arrive with the models)."""
