@@ -7,6 +7,7 @@ the last day of the month counts in that month whatever its UTC time, and a 14-d
 """
 
 import calendar
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -72,8 +73,15 @@ def evaluate(
     if per_month:
         days_in_month = calendar.monthrange(today.year, today.month)[1]
         month_end = today.replace(day=days_in_month)
-        expected_by_today = per_month * today.day // days_in_month
-        if month_count >= per_month:
+        # An episode that started this month owes only its share of the month.
+        first_day = 1
+        if start_date and (start_date.year, start_date.month) == (today.year, today.month):
+            first_day = start_date.day
+        window = days_in_month - first_day + 1
+        target = max(1, math.ceil(per_month * window / days_in_month))
+        elapsed = today.day - first_day + 1 if today.day > first_day else 0
+        expected_by_today = target * elapsed // window
+        if month_count >= target:
             status = MET
         elif month_count < expected_by_today:
             status = OVERDUE
@@ -84,7 +92,7 @@ def evaluate(
                 "contacts_per_month",
                 status,
                 _("%(count)s of %(target)s contacts this month")
-                % {"count": month_count, "target": per_month},
+                % {"count": month_count, "target": target},
                 month_end,
             )
         )

@@ -123,3 +123,59 @@ def test_assessment_pages_have_no_serious_accessibility_violations(axe_page):
     axe_page.goto(f"/assessments/{phq.pk}/")
     axe_page.get_by_role("button", name="Submit").click()
     assert _violations(axe_page) == [], "assessment with errors"
+
+
+def test_contact_task_and_today_pages_have_no_serious_accessibility_violations(axe_page):
+    from datetime import timedelta
+
+    from casebridge.contacts import services as contact_services
+    from casebridge.tasks import services as task_services
+
+    agency = AgencyFactory()
+    program = ProgramFactory(agency=agency)
+    team = TeamFactory(agency=agency, program=program)
+    cm = staff(agency, Role.CASE_MANAGER, team=team, username="maria.cm")
+    staff(agency, Role.SUPERVISOR, team=team, username="janet.sup")
+    client = person(agency, legal_first_name="Aoife", created_by=cm)
+    enroll(client, program, case_manager=cm, team=team)
+    contact = contact_services.contact_record(
+        actor=cm,
+        person=client,
+        data={"occurred_at": timezone.now(), "contact_type": "phone", "location": "remote"},
+        services=[{"service_type": "food", "units": 1}],
+        note={"note_format": "soap", "sections": {"subjective": "Feeling better."}},
+        sign=True,
+    )
+    draft = contact_services.contact_record(
+        actor=cm,
+        person=client,
+        data={"occurred_at": timezone.now(), "contact_type": "text", "location": "remote"},
+    )
+    task = task_services.task_add(
+        actor=cm,
+        person=client,
+        data={"title": "Bus pass", "due_at": timezone.now() + timedelta(hours=2)},
+    )
+    sign_in(axe_page, "maria.cm", PASSWORD)
+    for path in [
+        "/today/",
+        "/tasks/",
+        f"/tasks/{task.pk}/snooze/",
+        f"/people/{client.pk}/tasks/new/",
+        f"/people/{client.pk}/contacts/",
+        f"/people/{client.pk}/contacts/new/",
+        f"/contacts/{contact.pk}/",
+        f"/contacts/{draft.pk}/",
+        f"/people/{client.pk}/timeline/",
+        "/notifications/",
+        "/contacts/calendar/",
+    ]:
+        axe_page.goto(path)
+        assert _violations(axe_page) == [], path
+    axe_page.goto(f"/people/{client.pk}/contacts/new/")
+    axe_page.get_by_role("button", name="Save and sign the note").click()
+    assert _violations(axe_page) == [], "contact form with errors"
+    axe_page.context.clear_cookies()
+    sign_in(axe_page, "janet.sup", PASSWORD)
+    axe_page.goto("/today/?scope=team")
+    assert _violations(axe_page) == [], "team today"

@@ -46,7 +46,8 @@ def test_case_manager_creates_enrolls_and_sees_person_on_caseload(page, desk):
     row = page.get_by_role("row").filter(has_text="Zoë Ní Bhriain")
     expect(row).to_contain_text("Riverside ICM")
     expect(row).to_contain_text("Active")
-    expect(row).to_contain_text("Care plan review")
+    expect(row).to_contain_text("Initial assessment")
+    expect(row).to_contain_text("Due soon")  # a new episode owes only its share of the month
 
 
 def test_form_errors_keep_what_was_typed(page, desk):

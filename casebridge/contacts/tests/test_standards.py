@@ -73,6 +73,28 @@ def test_no_face_to_face_yet_counts_from_the_start():
     assert standing.status == OVERDUE and "No face-to-face" in str(standing.checks[0].detail)
 
 
+@pytest.mark.parametrize(
+    ("start", "today", "count", "expected", "target"),
+    [
+        (date(2026, 11, 23), date(2026, 11, 23), 0, DUE_SOON, 2),  # started today: 8 days left
+        (date(2026, 11, 23), date(2026, 11, 27), 0, OVERDUE, 2),  # 2 × 5/8 = 1.25 behind
+        (date(2026, 11, 23), date(2026, 11, 30), 2, MET, 2),
+        (date(2026, 11, 30), date(2026, 11, 30), 0, DUE_SOON, 1),  # at least one, due by month end
+        (date(2026, 10, 23), date(2026, 11, 23), 0, OVERDUE, 4),  # last month's start: full month
+    ],
+)
+def test_an_episode_starting_mid_month_owes_its_share(start, today, count, expected, target):
+    standing = evaluate(
+        {"contacts_per_month": 4},
+        today=today,
+        month_count=count,
+        last_face_to_face=None,
+        start_date=start,
+    )
+    assert standing.status == expected
+    assert f"of {target} contacts" in str(standing.checks[0].detail)
+
+
 def test_worst_check_wins():
     standing = evaluate(
         STANDARD,
