@@ -30,6 +30,7 @@ class ResponseOut(Schema):
     person_id: UUID
     instrument_id: UUID
     status: str
+    language: str
     answers: dict
     scores: dict
     bands: dict
@@ -42,6 +43,7 @@ class StartIn(Schema):
 
     person_id: UUID
     instrument: str
+    language: str | None = None
 
 
 class AnswersIn(Schema):
@@ -86,7 +88,10 @@ def start_assessment(request, payload: StartIn):
     return Status(
         201,
         services.assessment_start(
-            actor=request.user, person=person, instrument_code=payload.instrument
+            actor=request.user,
+            person=person,
+            instrument_code=payload.instrument,
+            language=payload.language,
         ),
     )
 

@@ -12,7 +12,9 @@ A definition::
                  "items": [...], "reverse": [...], "count_values": {...},
                  "bands": [{"min": 0, "max": 4, "label": "...", "severity": 0}]}],
      "flags": [{"id": "suicide_risk", "label": "...", "when": <condition>, "urgent": true}],
-     "needs": [{"domain": "food", "when": <condition>, "severity": 2}]}
+     "needs": [{"domain": "food", "when": <condition>, "severity": 2}],
+     "translations": {"es": {"title": "...", "stem": "...", "items": {"q1": "..."},
+                             "option_sets": {"freq": {"0": "..."}}, "scores": {"total": "..."}}}}
 
 A condition is ``{"item": id, "op": op, "value": v}``, ``{"score": id, ...}``,
 ``{"context": "sex", ...}``, ``{"any": [...]}`` or ``{"all": [...]}``; ops are
@@ -101,6 +103,70 @@ def check_definition(definition: dict) -> None:
             raise DefinitionError(f"need: unknown domain {need.get('domain')}")
     for rule in definition.get("flags", []) + definition.get("needs", []):
         _check_condition(rule.get("when"), set(ids), score_ids)
+    _check_translations(definition, set(ids), score_ids)
+
+
+def _check_translations(definition: dict, item_ids: set, score_ids: set) -> None:
+    translations = definition.get("translations", {})
+    if not isinstance(translations, dict):
+        raise DefinitionError("translations must be an object keyed by language code")
+    sets = definition.get("option_sets", {})
+    for language, variant in translations.items():
+        if not (isinstance(language, str) and 2 <= len(language) <= 10):
+            raise DefinitionError(f"translation language {language!r} is not a language code")
+        unknown = set(variant.get("items", {})) - item_ids
+        if unknown:
+            raise DefinitionError(f"translation {language}: unknown items {sorted(unknown)}")
+        unknown = set(variant.get("scores", {})) - score_ids
+        if unknown:
+            raise DefinitionError(f"translation {language}: unknown scores {sorted(unknown)}")
+        for name, labels in variant.get("option_sets", {}).items():
+            if name not in sets:
+                raise DefinitionError(f"translation {language}: unknown option set {name}")
+            values = {str(option["value"]) for option in sets[name]}
+            if set(labels) - values:
+                raise DefinitionError(f"translation {language}: unknown values in {name}")
+
+
+def languages(definition: dict) -> list[str]:
+    """The languages the instrument can be administered in (its own language first)."""
+    return [definition.get("language", "en"), *definition.get("translations", {})]
+
+
+def localized(definition: dict, language: str) -> dict:
+    """The definition with its texts in ``language`` where a variant gives them (else as is).
+
+    Only wording changes: ids, values, scoring and conditions are the same in every language,
+    so answers given in one language score exactly as in another."""
+    variant = definition.get("translations", {}).get(language)
+    if not variant:
+        return definition
+    result = {**definition}
+    for key in ("title", "stem", "copyright"):
+        if variant.get(key):
+            result[key] = variant[key]
+    items = variant.get("items", {})
+    result["items"] = [
+        {**item, "text": items[item["id"]]} if item["id"] in items else item
+        for item in definition["items"]
+    ]
+    option_labels = variant.get("option_sets", {})
+    result["option_sets"] = {
+        name: [
+            {
+                **option,
+                "label": option_labels.get(name, {}).get(str(option["value"]), option["label"]),
+            }
+            for option in options_
+        ]
+        for name, options_ in definition.get("option_sets", {}).items()
+    }
+    scores = variant.get("scores", {})
+    result["scores"] = [
+        {**score, "label": scores.get(score["id"], score.get("label"))}
+        for score in definition.get("scores", [])
+    ]
+    return result
 
 
 def _check_condition(condition, item_ids, score_ids) -> None:

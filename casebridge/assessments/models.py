@@ -54,6 +54,9 @@ class AssessmentResponse(TimeStampedModel):
     status = models.CharField(
         max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
     )
+    language = models.CharField(
+        max_length=10, default="en", help_text=_("The language the instrument was given in.")
+    )
     answers = models.JSONField(default=dict)
     scores = models.JSONField(default=dict, blank=True)
     bands = models.JSONField(default=dict, blank=True)

@@ -109,8 +109,9 @@ def reassessment_due(history, enrollments):
 
 
 def rendered_items(response: AssessmentResponse) -> list[dict]:
-    """The items of the response's own instrument version, with options and current answers."""
-    definition = response.instrument.definition
+    """The items of the response's own instrument version, in the language it is given in,
+    with options and current answers."""
+    definition = engine.localized(response.instrument.definition, response.language)
     shown = {i["id"] for i in engine.visible_items(definition, response.answers)}
     rows = []
     for item in definition["items"]:

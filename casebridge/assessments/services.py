@@ -75,19 +75,36 @@ def _agency_for(actor, person: Person):
     return person.agency_id if person.agency_id in agency_ids else agency_ids[0]
 
 
+LANGUAGE_NAMES = {"es": ("spanish", "español", "espanol", "castellano"), "en": ("english",)}
+
+
+def preferred_language(person: Person, available: list[str]) -> str:
+    """The person's language when the instrument has a variant in it, else the instrument's own."""
+    spoken = (person.primary_language or "").strip().lower()
+    for code in available:
+        names = {code, *LANGUAGE_NAMES.get(code, ())}
+        if spoken in names or spoken[:2] == code:
+            return code
+    return available[0]
+
+
 def assessment_start(
-    *, actor, person: Person, instrument_code: str, enrollment=None
+    *, actor, person: Person, instrument_code: str, enrollment=None, language: str | None = None
 ) -> AssessmentResponse:
     _require_clinical(actor, person)
     instrument = Instrument.objects.filter(code=instrument_code, is_current=True).first()
     if instrument is None:
         raise ValidationError({"instrument": [_("Unknown instrument.")]})
+    available = engine.languages(instrument.definition)
+    if language and language not in available:
+        raise ValidationError({"language": [_("This instrument has no version in that language.")]})
     response = AssessmentResponse(
         person=person,
         agency_id=_agency_for(actor, person),
         enrollment=enrollment,
         instrument=instrument,
         administered_by=actor,
+        language=language or preferred_language(person, available),
     )
     with transaction.atomic():
         response.save(force_insert=True)
@@ -97,7 +114,33 @@ def assessment_start(
             obj=response,
             person=person,
             agency_id=response.agency_id,
-            data={"instrument": f"{instrument.code}@{instrument.version}"},
+            data={
+                "instrument": f"{instrument.code}@{instrument.version}",
+                "language": response.language,
+            },
+        )
+    return response
+
+
+def assessment_set_language(*, actor, response: AssessmentResponse, language: str):
+    """Switch a draft to another language variant of the same version (answers are kept)."""
+    _require_clinical(actor, response.person)
+    if response.status == ResponseStatus.SUBMITTED:
+        raise ValidationError(_("A submitted assessment cannot be changed."))
+    if language not in engine.languages(response.instrument.definition):
+        raise ValidationError({"language": [_("This instrument has no version in that language.")]})
+    if language == response.language:
+        return response
+    with transaction.atomic():
+        response.language = language
+        response.save(update_fields=["language", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=response,
+            person=response.person_id,
+            agency_id=response.agency_id,
+            data={"fields": ["language"]},
         )
     return response
 

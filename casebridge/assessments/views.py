@@ -12,6 +12,8 @@ from casebridge.core.errors import NotVisible
 from casebridge.enrollments.models import Enrollment
 from casebridge.people.selectors import person_get
 
+LANGUAGE_LABELS = {"en": "English", "es": "Español"}
+
 
 def _visible_person(user, person_id):
     try:
@@ -47,10 +49,13 @@ def assessment_start(request, person_id):
     person = _visible_person(request.user, person_id)
     try:
         response = services.assessment_start(
-            actor=request.user, person=person, instrument_code=request.POST.get("instrument", "")
+            actor=request.user,
+            person=person,
+            instrument_code=request.POST.get("instrument", ""),
+            language=request.POST.get("language") or None,
         )
-    except ValidationError:
-        messages.error(request, _("Choose an assessment."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages) or _("Choose an assessment."))
         return redirect("person_assessments", person_id=person.pk)
     return redirect("assessment_detail", response_id=response.pk)
 
@@ -63,6 +68,14 @@ def assessment_detail(request, response_id):
     except NotVisible as exc:
         raise Http404 from exc
     errors = {}
+    if request.method == "POST" and request.POST.get("action") == "language":
+        try:
+            services.assessment_set_language(
+                actor=request.user, response=response, language=request.POST.get("language", "")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("assessment_detail", response_id=response.pk)
     if request.method == "POST" and response.status == ResponseStatus.DRAFT:
         answers = parse_answers(response.instrument.definition, request.POST)
         submit = request.POST.get("action") == "submit"
@@ -87,7 +100,11 @@ def assessment_detail(request, response_id):
         "assessments/detail.html",
         {
             "response": response,
-            "definition": response.instrument.definition,
+            "definition": engine.localized(response.instrument.definition, response.language),
+            "languages": [
+                (code, LANGUAGE_LABELS.get(code, code))
+                for code in engine.languages(response.instrument.definition)
+            ],
             "rows": rows,
             "errors": errors,
             "needs": response.needs.all(),
@@ -118,6 +135,7 @@ def person_assessments(request, person_id):
             "needs": selectors.open_needs(user=request.user, person=person),
             "due": selectors.reassessment_due(history, enrollments),
             "instruments": selectors.current_instruments(),
+            "languages": LANGUAGE_LABELS,
             "nav_section": "people",
         },
     )
