@@ -7,6 +7,7 @@ from casebridge.assessments.api import router as assessments_router
 from casebridge.caseloads.api import router as timeline_router
 from casebridge.contacts.api import router as contacts_router
 from casebridge.core.api import api_auth, install_error_handlers
+from casebridge.crisis.api import router as crisis_router
 from casebridge.enrollments.api import router as enrollments_router
 from casebridge.intake.api import router as intake_router
 from casebridge.people.api import router as people_router
@@ -32,3 +33,4 @@ api.add_router("/", contacts_router)
 api.add_router("/", tasks_router)
 api.add_router("/", timeline_router)
 api.add_router("/", plans_router)
+api.add_router("/", crisis_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "casebridge.assessments",
     "casebridge.contacts",
     "casebridge.plans",
+    "casebridge.crisis",
     "casebridge.tasks",
     "casebridge.caseloads",
     "casebridge.web",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("assessments/", include("casebridge.assessments.urls")),
     path("contacts/", include("casebridge.contacts.urls")),
     path("plans/", include("casebridge.plans.urls")),
+    path("crisis/", include("casebridge.crisis.urls")),
     path("tasks/", include("casebridge.tasks.urls")),
     path("notifications/", include(notification_urlpatterns)),
     path("calendar/<str:token>.ics", contact_views.calendar_feed, name="calendar_feed"),

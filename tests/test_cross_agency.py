@@ -4,6 +4,7 @@ Routes are read from the URL conf, so a new page or API operation is covered the
 added; a route with a path parameter this file can't fill fails loudly until it is mapped.
 """
 
+import datetime
 import html
 import json
 import re
@@ -107,7 +108,30 @@ def north_ids(world, settings, tmp_path):
         note={"note_format": "free", "sections": {"text": "Northnote"}},
         sign=True,
     )
+    from casebridge.crisis import services as crisis
+
+    review_on = timezone.localdate() + datetime.timedelta(days=30)
+    flag = crisis.flag_set(
+        actor=world.north.case_manager,
+        person=world.north.client,
+        kind="medical_alert",
+        note="Northflag",
+        review_on=review_on,
+    )
+    safety_plan = crisis.safety_plan_draft(
+        actor=world.north.case_manager,
+        person=world.north.client,
+        sections={"help": "Northsafety", "professionals": "988"},
+    )
+    event = crisis.crisis_record(
+        actor=world.north.case_manager,
+        person=world.north.client,
+        data={"kind": "eviction", "occurred_at": timezone.now(), "description": "Northcrisis"},
+    )
     return {
+        "flag_id": flag.pk,
+        "safety_plan_id": safety_plan.pk,
+        "event_id": event.pk,
         "contact_id": contact.pk,
         "task_id": task.pk,
         "response_id": assessment.pk,
@@ -144,6 +168,9 @@ def _secrets(world, ids):
         "Northtask",
         "Northcontact",
         "Northnote",
+        "Northflag",
+        "Northsafety",
+        "Northcrisis",
         str(ids["person_id"]),
         str(ids["enrollment_id"]),
     ]
@@ -248,6 +275,9 @@ ROLE_HIDDEN = {
     "/contacts/<uuid:contact_id>/": {Role.INTAKE_WORKER},
     "/api/contacts/<contact_id>": {Role.INTAKE_WORKER},
     "/tasks/<uuid:task_id>/snooze/": {Role.INTAKE_WORKER},
+    "/crisis/safety-plans/<uuid:safety_plan_id>/": {Role.INTAKE_WORKER},
+    "/crisis/<uuid:event_id>/": {Role.INTAKE_WORKER},
+    "/api/crisis-events/<event_id>": {Role.INTAKE_WORKER},
 }
 
 

@@ -100,6 +100,7 @@ def assessment_detail(request, response_id):
         "assessments/detail.html",
         {
             "response": response,
+            "person": response.person,
             "definition": engine.localized(response.instrument.definition, response.language),
             "languages": [
                 (code, LANGUAGE_LABELS.get(code, code))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from casebridge.assessments.models import AssessmentResponse, ResponseStatus
 from casebridge.contacts.models import Contact, ContactStatus, ContactType
 from casebridge.core.models import AuditAction, AuditEvent
+from casebridge.crisis.models import CrisisEvent, CrisisKind
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
 from casebridge.intake.models import Referral
 from casebridge.tasks.models import Task
@@ -26,6 +27,7 @@ KINDS = {
     "enrollment": _("Enrollment changes"),
     "referral": _("Referrals"),
     "task": _("Tasks"),
+    "crisis": _("Crisis events"),
 }
 
 
@@ -118,12 +120,28 @@ def _tasks(user, person):
     )
 
 
+def _crises(user, person):
+    return (
+        CrisisEvent.objects.visible_to(user)
+        .filter(person=person)
+        .annotate(
+            at=F("occurred_at"),
+            kind_=_text("crisis"),
+            ref=Cast("id", CharField()),
+            label=F("kind"),
+            state=Cast("released_on", CharField()),
+        )
+        .values_list("at", "kind_", "ref", "label", "state")
+    )
+
+
 SOURCES = {
     "contact": _contacts,
     "assessment": _assessments,
     "enrollment": _enrollment_changes,
     "referral": _referrals,
     "task": _tasks,
+    "crisis": _crises,
 }
 
 
@@ -152,6 +170,9 @@ def _describe(kind: str, label: str, status: str) -> tuple[str, str]:
         state = EnrollmentStatus(target).label if target in EnrollmentStatus.values else target
         what = _("Enrolled") if label == AuditAction.CREATE else _("Enrollment status changed")
         return str(what), state
+    if kind == "crisis":
+        what = CrisisKind(label).label if label in CrisisKind.values else label
+        return what, (_("released %(date)s") % {"date": status}) if status else ""
     if kind == "referral":
         return _("Referral %(reference)s received") % {"reference": label}, status
     return label, status
@@ -163,6 +184,7 @@ URLS = {
     "enrollment": "/enrollments/{}/",
     "referral": "/intake/{}/",
     "task": "/tasks/",
+    "crisis": "/crisis/{}/",
 }
 
 

@@ -26,6 +26,7 @@ class MembershipGrant:
     program_id: object | None
     team_id: object | None
     team_program_id: object | None = None
+    agency_name: str = ""
 
 
 @dataclass
@@ -56,7 +57,7 @@ def principal_for(user) -> Principal:
     grants = [
         MembershipGrant(*row)
         for row in user.memberships.filter(is_active=True, agency__is_active=True).values_list(
-            "agency_id", "role", "program_id", "team_id", "team__program_id"
+            "agency_id", "role", "program_id", "team_id", "team__program_id", "agency__name"
         )
     ]
     principal = Principal(user=user, grants=grants)

@@ -9,16 +9,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
 
-    @functools.cache
     def current_agency():
-        from casebridge.accounts.models import Agency
-
-        agency_ids = principal_for(user).agency_ids
-        return (
-            Agency.objects.filter(pk__in=agency_ids).order_by("name").first()
-            if agency_ids
-            else None
-        )
+        """The first of the user's agencies by name (read with the memberships: no query)."""
+        names = sorted({grant.agency_name for grant in principal_for(user).grants})
+        return {"name": names[0]} if names else None
 
     from casebridge.accounts.models import Role
 
