@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0004_program_plan_signoff'),
+        ('accounts', '0003_program_note_formats'),
         ('enrollments', '0002_person_agency_index'),
         ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
