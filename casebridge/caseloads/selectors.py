@@ -12,9 +12,10 @@ from casebridge.contacts.selectors import appointments_for
 from casebridge.contacts.standards import DUE_SOON, OVERDUE, RANK, standings_for
 from casebridge.core import clock
 from casebridge.core.access import principal_for
+from casebridge.crisis.models import ALERTING_FLAGS, CrisisEvent, FlagStatus, PersonFlag
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
 from casebridge.intake.models import Referral
-from casebridge.tasks.models import Task, TaskStatus
+from casebridge.tasks.models import Task, TaskPriority, TaskStatus
 from casebridge.tasks.selectors import end_of_today
 
 
@@ -79,9 +80,9 @@ def today_for(*, user, scope: str = "mine") -> dict:
         key=lambda row: row["due"],
     )
     awake = Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=now)
-    tasks = Task.objects.visible_to(user).filter(
-        awake, status=TaskStatus.OPEN, due_at__lte=end_of_today()
-    )
+    # Due by tonight, or urgent whenever due (a post-crisis follow-up has a 72-hour window).
+    due = Q(due_at__lte=end_of_today()) | Q(priority=TaskPriority.URGENT)
+    tasks = Task.objects.visible_to(user).filter(awake, due, status=TaskStatus.OPEN)
     if scope == "mine":
         tasks = tasks.filter(assignee=user)
     else:
@@ -96,6 +97,23 @@ def today_for(*, user, scope: str = "mine") -> dict:
         .order_by("-submitted_at")[:100]
         if response.flags
     ]
+    crises = list(
+        CrisisEvent.objects.visible_to(user)
+        .filter(person_id__in=person_ids, occurred_at__gte=now - RECENT)
+        .select_related("person")
+        .order_by("-occurred_at")[:50]
+    )
+    new_flags = list(
+        PersonFlag.objects.visible_to(user)
+        .filter(
+            person_id__in=person_ids,
+            status=FlagStatus.ACTIVE,
+            kind__in=ALERTING_FLAGS,
+            created_at__gte=now - RECENT,
+        )
+        .select_related("person")
+        .order_by("-created_at")[:50]
+    )
     start_of_day = timezone.make_aware(datetime.combine(today, time.min))
     appointments = list(
         appointments_for(user=user, start=start_of_day, end=start_of_day + timedelta(days=1))
@@ -130,6 +148,9 @@ def today_for(*, user, scope: str = "mine") -> dict:
         "assessments_due": assessments_due,
         "tasks": tasks,
         "flagged": flagged,
+        "crises": crises,
+        "new_flags": new_flags,
+        "alert_count": len(flagged) + len(crises) + len(new_flags),
         "appointments": appointments,
         "referrals": referrals,
         "team": team,

@@ -58,6 +58,26 @@ def test_today_shows_what_is_due_for_the_case_manager(world, client):
     assert "Initial assessment" in body
 
 
+def test_today_lists_new_crises_and_risk_flags(world, client):
+    from casebridge.crisis import services as crisis
+
+    crisis.crisis_record(
+        actor=world.north.users[Role.SUPERVISOR],
+        person=world.north.client,
+        data={"kind": "overdose", "occurred_at": timezone.now(), "description": "x"},
+    )
+    crisis.flag_set(
+        actor=world.north.users[Role.SUPERVISOR],
+        person=world.north.client,
+        kind="violence_risk",
+        review_on=timezone.localdate() + timedelta(days=10),
+    )
+    client.force_login(world.north.case_manager)
+    body = client.get("/today/").content.decode()
+    assert "Overdose" in body and "Violence risk" in body
+    assert "Contact within 72 hours of the crisis" in body
+
+
 def test_the_supervisor_sees_the_team_with_a_line_per_case_manager(world, client):
     client.force_login(world.north.users[Role.SUPERVISOR])
     body = client.get("/today/?scope=team").content.decode()
