@@ -8,10 +8,12 @@ from casebridge.caseloads.api import router as timeline_router
 from casebridge.contacts.api import router as contacts_router
 from casebridge.core.api import api_auth, install_error_handlers
 from casebridge.crisis.api import router as crisis_router
+from casebridge.directory.api import router as directory_router
 from casebridge.enrollments.api import router as enrollments_router
 from casebridge.intake.api import router as intake_router
 from casebridge.people.api import router as people_router
 from casebridge.plans.api import router as plans_router
+from casebridge.referrals.api import router as referrals_router
 from casebridge.tasks.api import router as tasks_router
 
 api = NinjaAPI(
@@ -34,3 +36,5 @@ api.add_router("/", tasks_router)
 api.add_router("/", timeline_router)
 api.add_router("/", plans_router)
 api.add_router("/", crisis_router)
+api.add_router("/directory", directory_router)
+api.add_router("/", referrals_router)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "casebridge.contacts",
     "casebridge.plans",
     "casebridge.crisis",
+    "casebridge.directory",
+    "casebridge.referrals",
     "casebridge.tasks",
     "casebridge.caseloads",
     "casebridge.web",

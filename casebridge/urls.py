@@ -22,6 +22,8 @@ urlpatterns = [
     path("contacts/", include("casebridge.contacts.urls")),
     path("plans/", include("casebridge.plans.urls")),
     path("crisis/", include("casebridge.crisis.urls")),
+    path("directory/", include("casebridge.directory.urls")),
+    path("referrals/", include("casebridge.referrals.urls")),
     path("tasks/", include("casebridge.tasks.urls")),
     path("notifications/", include(notification_urlpatterns)),
     path("calendar/<str:token>.ics", contact_views.calendar_feed, name="calendar_feed"),

@@ -1,0 +1,1 @@
+"""Service directory shaped on Open Referral HSDS 3.0."""

@@ -1,0 +1,1 @@
+"""Outbound service referrals with a closed-loop state machine."""
