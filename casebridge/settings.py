@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "casebridge.crisis",
     "casebridge.directory",
     "casebridge.referrals",
+    "casebridge.consent",
     "casebridge.tasks",
     "casebridge.caseloads",
     "casebridge.web",

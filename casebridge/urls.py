@@ -24,6 +24,7 @@ urlpatterns = [
     path("crisis/", include("casebridge.crisis.urls")),
     path("directory/", include("casebridge.directory.urls")),
     path("referrals/", include("casebridge.referrals.urls")),
+    path("consent/", include("casebridge.consent.urls")),
     path("tasks/", include("casebridge.tasks.urls")),
     path("notifications/", include(notification_urlpatterns)),
     path("calendar/<str:token>.ics", contact_views.calendar_feed, name="calendar_feed"),

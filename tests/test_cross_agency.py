@@ -128,7 +128,23 @@ def north_ids(world, settings, tmp_path):
         person=world.north.client,
         data={"kind": "eviction", "occurred_at": timezone.now(), "description": "Northcrisis"},
     )
+    from casebridge.consent.services import consent_record
+    from tests.factories import AgencyFactory
+
+    directive = consent_record(
+        actor=world.north.case_manager,
+        person=world.north.client,
+        data={
+            "recipient_agency": AgencyFactory(name="East Agency", slug="east"),
+            "purpose": "care_coordination",
+            "valid_until": timezone.localdate() + datetime.timedelta(days=30),
+            "evidence": "verbal",
+            "witness": "Northwitness",
+        },
+        categories=["assessments"],
+    )
     return {
+        "directive_id": directive.pk,
         "flag_id": flag.pk,
         "safety_plan_id": safety_plan.pk,
         "event_id": event.pk,
@@ -171,6 +187,7 @@ def _secrets(world, ids):
         "Northflag",
         "Northsafety",
         "Northcrisis",
+        "Northwitness",
         str(ids["person_id"]),
         str(ids["enrollment_id"]),
     ]
@@ -276,6 +293,8 @@ ROLE_HIDDEN = {
     "/api/contacts/<contact_id>": {Role.INTAKE_WORKER},
     "/tasks/<uuid:task_id>/snooze/": {Role.INTAKE_WORKER},
     "/crisis/safety-plans/<uuid:safety_plan_id>/": {Role.INTAKE_WORKER},
+    # The fixture's consent is verbal: no file (downloads: casebridge/consent/tests).
+    "/consent/<uuid:directive_id>/evidence/": set(Role.values),
     "/crisis/<uuid:event_id>/": {Role.INTAKE_WORKER},
     "/api/crisis-events/<event_id>": {Role.INTAKE_WORKER},
 }

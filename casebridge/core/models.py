@@ -40,6 +40,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Sign-in failed")
     LOGOUT = "logout", _("Signed out")
     IMPORT = "import", _("Imported")
+    BREAK_GLASS = "break_glass", _("Emergency access (break the glass)")
 
 
 class AuditEvent(models.Model):
