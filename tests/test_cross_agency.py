@@ -128,6 +128,19 @@ def north_ids(world, settings, tmp_path):
         person=world.north.client,
         data={"kind": "eviction", "occurred_at": timezone.now(), "description": "Northcrisis"},
     )
+    from casebridge.plans.services import goal_add, plan_create, step_add
+
+    plan = plan_create(actor=world.north.case_manager, enrollment=world.north.enrollment)
+    goal = goal_add(
+        actor=world.north.case_manager,
+        plan=plan,
+        data={"domain": "housing", "statement": "Northgoal: my own place"},
+    )
+    step = step_add(
+        actor=world.north.case_manager,
+        plan=plan,
+        data={"goal": goal, "action": "Northstep call the landlord", "performer": "person"},
+    )
     from casebridge.consent.services import consent_record
     from tests.factories import AgencyFactory
 
@@ -145,6 +158,9 @@ def north_ids(world, settings, tmp_path):
     )
     return {
         "directive_id": directive.pk,
+        "plan_id": plan.pk,
+        "goal_id": goal.pk,
+        "step_id": step.pk,
         "flag_id": flag.pk,
         "safety_plan_id": safety_plan.pk,
         "event_id": event.pk,
@@ -184,6 +200,8 @@ def _secrets(world, ids):
         "Northtask",
         "Northcontact",
         "Northnote",
+        "Northgoal",
+        "Northstep",
         "Northflag",
         "Northsafety",
         "Northcrisis",
@@ -292,6 +310,15 @@ ROLE_HIDDEN = {
     "/contacts/<uuid:contact_id>/": {Role.INTAKE_WORKER},
     "/api/contacts/<contact_id>": {Role.INTAKE_WORKER},
     "/tasks/<uuid:task_id>/snooze/": {Role.INTAKE_WORKER},
+    "/plans/<uuid:plan_id>/": {Role.INTAKE_WORKER},
+    "/plans/<uuid:plan_id>/goals/new/": {Role.INTAKE_WORKER},
+    "/plans/<uuid:plan_id>/steps/new/": {Role.INTAKE_WORKER},
+    "/plans/<uuid:plan_id>/review/": {Role.INTAKE_WORKER},
+    "/plans/<uuid:plan_id>/agreement/": {Role.INTAKE_WORKER},
+    "/plans/<uuid:plan_id>/pdf/": {Role.INTAKE_WORKER},
+    "/plans/goals/<uuid:goal_id>/edit/": {Role.INTAKE_WORKER},
+    "/plans/goals/<uuid:goal_id>/progress/": {Role.INTAKE_WORKER},
+    "/api/plans/<plan_id>": {Role.INTAKE_WORKER},
     "/crisis/safety-plans/<uuid:safety_plan_id>/": {Role.INTAKE_WORKER},
     # The fixture's consent is verbal: no file (downloads: casebridge/consent/tests).
     "/consent/<uuid:directive_id>/evidence/": set(Role.values),

@@ -103,3 +103,32 @@ def test_intake_inbox_and_referral_page_queries_are_bounded(world, client):
     assert max(many) <= MAX_QUERIES
     referral = Referral.objects.first()
     assert _count(client, f"/intake/{referral.pk}/") <= MAX_QUERIES
+
+
+def test_care_plan_page_queries_do_not_grow_with_goals_and_steps(world, client):
+    from casebridge.plans import services as plans
+
+    north = world.north
+    cm = north.case_manager
+    client.force_login(cm)
+    plan = plans.plan_create(actor=cm, enrollment=north.enrollment)
+
+    def grow(n):
+        for i in range(n):
+            goal = plans.goal_add(
+                actor=cm, plan=plan, data={"domain": "housing", "statement": f"Goal {i}"}
+            )
+            plans.step_add(
+                actor=cm,
+                plan=plan,
+                data={"goal": goal, "action": f"Step {i}", "performer": "person"},
+            )
+
+    grow(1)
+    url = f"/plans/{plan.pk}/"
+    few = _count(client, url)
+    grow(10)
+    many = _count(client, url)
+    assert few == many, f"care plan: {few} queries with 1 goal, {many} with 11"
+    # One query each for goals, their needs, steps, progress, reviews and the version list.
+    assert many <= MAX_QUERIES + 4

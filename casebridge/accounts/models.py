@@ -72,6 +72,11 @@ class Program(TimeStampedModel):
     note_formats = models.JSONField(_("note templates"), default=default_note_formats)
     reassessment_days = models.PositiveIntegerField(default=90)
     plan_review_days = models.PositiveIntegerField(default=90)
+    plan_signoff_required = models.BooleanField(
+        _("care plans need supervisor sign-off"),
+        default=False,
+        help_text=_("A supervisor signs off the agreed plan before it becomes active."),
+    )
     eligibility_criteria = models.JSONField(
         _("eligibility criteria"),
         default=list,
