@@ -53,7 +53,10 @@ def task_create(
     if due_at is None:
         errors["due_at"] = [_("Enter a due date.")]
     try:
-        task.full_clean(exclude=["person", "agency", "assignee", "created_by", "due_at", "title"])
+        task.full_clean(
+            exclude=["person", "agency", "assignee", "created_by", "due_at", "title"],
+            validate_constraints=False,  # the dedupe key is settled by the database below
+        )
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, messages)

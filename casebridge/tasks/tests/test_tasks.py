@@ -200,13 +200,11 @@ def test_digest_counts_without_names(world):
     assert "1 task(s)" in mail.outbox[0].body and "Northclient" not in mail.outbox[0].body
 
 
-def test_reminder_jobs_are_queued_in_the_database_and_run_by_the_worker(
-    world, django_capture_on_commit_callbacks
-):
+def test_reminder_jobs_are_queued_in_the_database_and_run_by_the_worker(transactional_db, world):
+    """Committed for real: the worker uses (and closes) its own database connection."""
     from django_tasks_db.models import DBTaskResult
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("run_reminders")
+    call_command("run_reminders")
     assert DBTaskResult.objects.count() == 2
     assert not Task.objects.exists()
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
@@ -229,3 +227,21 @@ def test_bell_and_mark_read(world, client):
     client.post("/notifications/read/")
     assert Notification.objects.get().read_at is not None
     assert "1 new notification" not in client.get("/notifications/").content.decode()
+
+
+def test_a_repeated_dedupe_key_returns_none_and_keeps_one_task(world):
+    def make():
+        return services.task_create(
+            actor=None,
+            person=world.north.client,
+            agency_id=world.north.agency.pk,
+            assignee=world.north.case_manager,
+            title="Generated",
+            due_at=timezone.now(),
+            source=TaskSource.CONTACT_DUE,
+            dedupe_key="contact_due:test",
+        )
+
+    assert make() is not None
+    assert make() is None
+    assert Task.objects.filter(dedupe_key="contact_due:test").count() == 1
