@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from casebridge.accounts.models import Role
 from casebridge.core.access import policy
-from casebridge.enrollments.models import Enrollment
+from casebridge.enrollments.models import DischargePlan, Enrollment, Transfer
 from casebridge.people.models import Person
 
 
@@ -57,3 +57,13 @@ def person_with_visible_enrollment(principal, grant):
     if q is None:
         return None
     return Q(Exists(Enrollment.objects.filter(q, person_id=OuterRef("pk"))))
+
+
+@policy.rule(DischargePlan)
+@policy.rule(Transfer)
+def with_visible_enrollment(principal, grant):
+    """Transition plans and transfers follow the enrollment they belong to."""
+    q = enrollment_q(principal, grant)
+    if q is None:
+        return None
+    return Q(Exists(Enrollment.objects.filter(q, pk=OuterRef("enrollment_id"))))

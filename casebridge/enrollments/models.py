@@ -120,6 +120,11 @@ class Enrollment(TimeStampedModel):
         _("destination"), choices=Destination.choices, null=True, blank=True
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    readmission = models.BooleanField(
+        _("readmission"),
+        default=False,
+        help_text=_("The person was discharged from this agency in the 12 months before."),
+    )
 
     objects = VisibleQuerySet.as_manager()
 
@@ -178,3 +183,101 @@ class Enrollment(TimeStampedModel):
             cycles = max(elapsed // cycle + 1, 1)
             return (_("Care plan review"), self.start_date + timedelta(days=cycle * cycles))
         return None
+
+
+class DischargePlan(TimeStampedModel):
+    """The transition plan written for a discharge. Rows are only ever added: each save of the
+    plan is a new row (the newest is the current draft), and the row written at discharge is
+    marked ``is_final``, so the history of what was planned stays readable."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.PROTECT, related_name="discharge_plans"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(
+        _("discharge reason"), max_length=20, choices=DischargeReason.choices, blank=True
+    )
+    destination = models.PositiveSmallIntegerField(
+        _("destination"), choices=Destination.choices, null=True, blank=True
+    )
+    aftercare = models.TextField(_("aftercare services"), max_length=5000, blank=True)
+    who_to_call = models.TextField(_("who to call"), max_length=2000, blank=True)
+    summary = models.TextField(_("discharge summary"), max_length=5000, blank=True)
+    is_final = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["enrollment", "created_at"], name="discharge_plan_enrollment")
+        ]
+
+    def __str__(self):
+        return f"Discharge plan {self.pk}"
+
+
+class TransferKind(models.TextChoices):
+    CASE_MANAGER = "case_manager", _("To another case manager")
+    PROGRAM = "program", _("To another program of the agency")
+    AGENCY = "agency", _("To another agency")
+
+
+class Transfer(TimeStampedModel):
+    """One transfer of an enrollment, kept as history.
+
+    A program transfer links the new enrollment; an agency transfer keeps only the receiving
+    agency and the reference of the referral it created there, never a link into that agency's
+    records (the sending agency must not see them afterwards).
+    """
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="transfers")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=TransferKind.choices)
+    from_case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_program = models.ForeignKey(
+        "accounts.Program", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_program = models.ForeignKey(
+        "accounts.Program", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_enrollment = models.OneToOneField(
+        Enrollment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transferred_from",
+    )
+    to_agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    referral_reference = models.CharField(max_length=12, blank=True)
+    summary = models.TextField(_("transfer summary"), max_length=5000)
+    joint_contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    consent_evidence = models.CharField(
+        _("consent witnessed or recorded"), max_length=300, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["enrollment", "created_at"], name="transfer_enrollment")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"

@@ -11,4 +11,10 @@ urlpatterns = [
     path(
         "<uuid:enrollment_id>/discharge/", views.enrollment_discharge, name="enrollment_discharge"
     ),
+    path(
+        "<uuid:enrollment_id>/discharge/summary/",
+        views.enrollment_summary,
+        name="enrollment_summary",
+    ),
+    path("<uuid:enrollment_id>/transfer/", views.enrollment_transfer, name="enrollment_transfer"),
 ]

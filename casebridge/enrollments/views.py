@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,9 +9,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casebridge.accounts.selectors import case_managers_for, programs_for
 from casebridge.core import clock
 from casebridge.core.errors import NotVisible
-from casebridge.enrollments import selectors, services
-from casebridge.enrollments.forms import CareTeamForm, DischargeForm, EnrollmentForm, HoldForm
-from casebridge.enrollments.models import EnrollmentStatus
+from casebridge.enrollments import selectors, services, transfers
+from casebridge.enrollments.forms import (
+    CareTeamForm,
+    DischargeForm,
+    EnrollmentForm,
+    HoldForm,
+    TransferAgencyForm,
+    TransferCaseManagerForm,
+    TransferProgramForm,
+)
+from casebridge.enrollments.models import DischargePlan, EnrollmentStatus, TransferKind
 from casebridge.people.selectors import person_get
 from casebridge.web.forms import apply_service_errors
 
@@ -56,7 +64,15 @@ def enrollment_create(request):
 @login_required
 def enrollment_detail(request, enrollment_id):
     enrollment = _visible_enrollment(request.user, enrollment_id)
-    return render(request, "enrollments/detail.html", {"enrollment": enrollment})
+    return render(
+        request,
+        "enrollments/detail.html",
+        {
+            "enrollment": enrollment,
+            "transfers": selectors.transfer_list(user=request.user, enrollment=enrollment),
+            "plan": selectors.discharge_plan_for(user=request.user, enrollment=enrollment),
+        },
+    )
 
 
 def _after_change(request, enrollment, message):
@@ -103,34 +119,136 @@ def enrollment_hold(request, enrollment_id):
     )
 
 
+def _plan_initial(plan) -> dict:
+    if plan is None:
+        return {}
+    return {
+        "reason": plan.reason,
+        "destination": plan.destination,
+        "aftercare": plan.aftercare,
+        "who_to_call": plan.who_to_call,
+        "summary": plan.summary,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrollment_discharge(request, enrollment_id):
+    """The transition plan and the checklist of what still blocks the discharge.
+
+    "Save plan" keeps a draft; "Discharge" refuses, with the list, while items are missing."""
     enrollment = _visible_enrollment(request.user, enrollment_id)
-    form = DischargeForm(request.POST or None, initial={"end_date": clock.today()})
+    if not enrollment.is_open:
+        return redirect("enrollment_summary", enrollment_id=enrollment.pk)
+    draft = selectors.discharge_plan_current(enrollment)
+    form = DischargeForm(
+        request.POST or None, initial={"end_date": clock.today(), **_plan_initial(draft)}
+    )
+    checklist = selectors.discharge_checklist(enrollment, draft)
     if request.method == "POST" and form.is_valid():
+        saving = request.POST.get("action") == "save"
         try:
-            services.enrollment_discharge(
-                actor=request.user, enrollment=enrollment, **form.cleaned_data
-            )
+            if saving:
+                draft = services.discharge_plan_save(
+                    actor=request.user, enrollment=enrollment, **form.plan_values()
+                )
+            else:
+                services.enrollment_discharge(
+                    actor=request.user, enrollment=enrollment, **form.cleaned_data
+                )
         except ValidationError as exc:
             apply_service_errors(form, exc)
-        except PermissionDenied:
-            raise
         else:
-            return _after_change(
-                request,
-                enrollment,
-                _("Discharged from %(program)s.") % {"program": enrollment.program.name},
+            if saving:
+                messages.success(request, _("The transition plan was saved."))
+                return redirect("enrollment_discharge", enrollment_id=enrollment.pk)
+            messages.success(
+                request, _("Discharged from %(program)s.") % {"program": enrollment.program.name}
             )
+            return redirect("enrollment_summary", enrollment_id=enrollment.pk)
+    if form.is_bound:
+        # Judge what was typed, so the list matches the form on the page.
+        cleaned = getattr(form, "cleaned_data", {})
+        checklist = selectors.discharge_checklist(
+            enrollment,
+            DischargePlan(
+                reason=cleaned.get("reason") or "",
+                destination=cleaned.get("destination"),
+                aftercare=cleaned.get("aftercare") or "",
+                who_to_call=cleaned.get("who_to_call") or "",
+                summary=cleaned.get("summary") or "",
+            ),
+        )
     return render(
         request,
-        "enrollments/change.html",
+        "enrollments/discharge.html",
+        {"form": form, "enrollment": enrollment, "checklist": checklist, "draft": draft},
+    )
+
+
+@login_required
+def enrollment_summary(request, enrollment_id):
+    """A printable discharge summary in plain words, for the person to keep."""
+    enrollment = _visible_enrollment(request.user, enrollment_id)
+    plan = selectors.discharge_plan_for(user=request.user, enrollment=enrollment)
+    return render(request, "enrollments/summary.html", {"enrollment": enrollment, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrollment_transfer(request, enrollment_id):
+    """Three kinds of transfer on one page; the posted ``kind`` says which form was sent."""
+    enrollment = _visible_enrollment(request.user, enrollment_id)
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    forms = {
+        TransferKind.CASE_MANAGER: TransferCaseManagerForm(
+            request.POST if kind == TransferKind.CASE_MANAGER else None,
+            case_managers=case_managers_for(request.user).exclude(
+                pk=enrollment.primary_case_manager_id
+            ),
+        ),
+        TransferKind.PROGRAM: TransferProgramForm(
+            request.POST if kind == TransferKind.PROGRAM else None,
+            programs=programs_for(request.user)
+            .filter(agency_id=enrollment.agency_id)
+            .exclude(pk=enrollment.program_id),
+        ),
+        TransferKind.AGENCY: TransferAgencyForm(
+            request.POST if kind == TransferKind.AGENCY else None,
+            agencies=transfers.transfer_targets(enrollment=enrollment),
+        ),
+    }
+    form = forms.get(kind)
+    if form is not None and enrollment.is_open and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if kind == TransferKind.CASE_MANAGER:
+                transfers.transfer_to_case_manager(
+                    actor=request.user, enrollment=enrollment, **data
+                )
+                message = _("The transfer was recorded and the joint contact scheduled.")
+            elif kind == TransferKind.PROGRAM:
+                transfers.transfer_to_program(actor=request.user, enrollment=enrollment, **data)
+                message = _("Transferred to %(program)s.") % {"program": data["to_program"].name}
+            else:
+                transfers.transfer_to_agency(actor=request.user, enrollment=enrollment, **data)
+                message = _("The referral was sent to %(agency)s and the enrollment closed.") % {
+                    "agency": data["to_agency"].name
+                }
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("enrollment_detail", enrollment_id=enrollment.pk)
+    return render(
+        request,
+        "enrollments/transfer.html",
         {
-            "form": form,
             "enrollment": enrollment,
-            "title": _("Discharge"),
-            "submit": _("Discharge"),
+            "cm_form": forms[TransferKind.CASE_MANAGER],
+            "program_form": forms[TransferKind.PROGRAM],
+            "agency_form": forms[TransferKind.AGENCY],
+            "kind": kind,
         },
     )
 

@@ -152,6 +152,11 @@ class Referral(TimeStampedModel):
         _("decline reason"), max_length=30, choices=DeclineReason.choices, blank=True
     )
     decline_note = models.CharField(_("note"), max_length=500, blank=True)
+    readmission = models.BooleanField(
+        _("readmission"),
+        default=False,
+        help_text=_("The person was discharged from this agency in the 12 months before."),
+    )
 
     objects = VisibleQuerySet.as_manager()
 

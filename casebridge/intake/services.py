@@ -17,6 +17,7 @@ from casebridge.core.errors import TransitionError
 from casebridge.core.models import AuditAction
 from casebridge.core.services import apply_changes, require_access, transition
 from casebridge.core.uploads import check_upload
+from casebridge.enrollments.selectors import is_readmission
 from casebridge.enrollments.services import enrollment_create
 from casebridge.intake import eligibility
 from casebridge.intake.models import (
@@ -118,6 +119,7 @@ def referral_create(
         received_at=clock.now(),
         **clean,
     )
+    referral.readmission = is_readmission(person_id=referral.person_id, agency_id=agency.pk)
     _validate(referral)
     try:
         with transaction.atomic():
@@ -276,15 +278,21 @@ def referral_match_person(*, actor, referral: Referral, person: Person) -> Refer
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot see this person."))
     with transaction.atomic():
-        referral.person = person
-        referral.save(update_fields=["person", "updated_at"])
+        changed = apply_changes(
+            referral,
+            {
+                "person": person,
+                "readmission": is_readmission(person_id=person.pk, agency_id=referral.agency_id),
+            },
+        )
+        referral.save(update_fields=["person", "readmission", "updated_at"])
         audit.record(
             actor=actor,
             action=AuditAction.UPDATE,
             obj=referral,
             person=person,
             agency_id=referral.agency_id,
-            data={"fields": ["person"]},
+            data={"fields": sorted(changed) or ["person"]},
         )
     return referral
 

@@ -10,6 +10,16 @@ from casebridge.enrollments import services
 from casebridge.enrollments.models import ALLOWED_TRANSITIONS, EnrollmentStatus
 from tests.factories import enroll, person
 
+PLAN = {
+    "reason": "goals_met",
+    "destination": 410,
+    "aftercare": "Primary care at the clinic on 5th Street.",
+    "who_to_call": "Clinic front desk 555-0199; 988 in a crisis.",
+    "summary": "Housed since March; goals met.",
+}
+# A discharge writes the final plan, the status change and two follow-up tasks.
+EVENTS = {EnrollmentStatus.DISCHARGED: 4}
+
 
 def _move(actor, enrollment, to_status):
     if to_status == EnrollmentStatus.ACTIVE:
@@ -17,9 +27,7 @@ def _move(actor, enrollment, to_status):
     if to_status == EnrollmentStatus.ON_HOLD:
         return services.enrollment_hold(actor=actor, enrollment=enrollment, reason="In hospital")
     if to_status == EnrollmentStatus.DISCHARGED:
-        return services.enrollment_discharge(
-            actor=actor, enrollment=enrollment, reason="goals_met", destination=410
-        )
+        return services.enrollment_discharge(actor=actor, enrollment=enrollment, **PLAN)
     return services.enrollment_transition(actor=actor, enrollment=enrollment, to_status=to_status)
 
 
@@ -37,7 +45,7 @@ def test_every_move_is_allowed_or_rejected_exactly_as_the_table_says(world, from
     if to_status in ALLOWED_TRANSITIONS[from_status]:
         result = _move(cm, enrollment, to_status)
         assert result.status == to_status
-        assert AuditEvent.objects.count() == events_before + 1
+        assert AuditEvent.objects.count() == events_before + EVENTS.get(to_status, 1)
     else:
         with pytest.raises(TransitionError):
             _move(cm, enrollment, to_status)

@@ -35,7 +35,16 @@ def test_discharge_through_the_ui(world, client):
     enrollment = world.north.enrollment
     response = client.post(
         f"/enrollments/{enrollment.pk}/discharge/",
-        {"reason": "moved", "destination": "410", "end_date": "2026-03-01", "note": ""},
+        {
+            "reason": "moved",
+            "destination": "410",
+            "end_date": "2026-03-01",
+            "note": "",
+            "aftercare": "Clinic in the new town.",
+            "who_to_call": "Clinic 555-0199.",
+            "summary": "Moved to be near family.",
+            "action": "discharge",
+        },
     )
     assert response.status_code == 302
     enrollment.refresh_from_db()

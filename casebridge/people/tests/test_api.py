@@ -129,6 +129,16 @@ def test_enrollment_lifecycle_over_the_api(world, client):
     assert move(to_status="on_hold", reason="In hospital").json()["status"] == "on_hold"
     assert move(to_status="active").json()["status"] == "active"
     response = move(to_status="discharged", discharge_reason="goals_met", destination=410)
+    assert response.status_code == 422  # no transition plan yet: the missing items are listed
+    assert {e["field"] for e in response.json()["errors"]} >= {"body.summary"}
+    response = move(
+        to_status="discharged",
+        discharge_reason="goals_met",
+        destination=410,
+        aftercare="Clinic",
+        who_to_call="Clinic 555-0199",
+        summary="Goals met.",
+    )
     assert response.status_code == 200 and response.json()["status"] == "discharged"
     response = move(to_status="active")
     assert response.status_code == 409
