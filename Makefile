@@ -43,6 +43,7 @@ lint: setup
 
 test: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -r casebridge -x '*/tests/*,*/migrations/*' -ll
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 

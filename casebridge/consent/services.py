@@ -213,3 +213,20 @@ def break_glass(*, actor, person: Person, reason: str) -> BreakGlass:
             )
     principal.__dict__.pop("_consent_shares", None)
     return access
+
+
+def emergency_lookup(*, actor, last_name: str, date_of_birth) -> list:
+    """The break-the-glass search, itself recorded (how many matched, never who)."""
+    from casebridge.consent.selectors import emergency_lookup as lookup
+
+    if not principal_for(actor).has_role(*CARE):
+        raise PermissionDenied(_("Only care staff can use emergency access."))
+    matches = list(lookup(last_name=last_name, date_of_birth=date_of_birth))
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type="consent.emergencylookup",
+            data={"matches": len(matches)},
+        )
+    return matches

@@ -137,12 +137,14 @@ def emergency(request):
     form = EmergencyLookupForm(request.GET or None)
     matches = []
     if request.GET and form.is_valid():
-        matches = list(
-            selectors.emergency_lookup(
+        try:
+            matches = services.emergency_lookup(
+                actor=request.user,
                 last_name=form.cleaned_data["last_name"],
                 date_of_birth=form.cleaned_data["date_of_birth"],
             )
-        )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         visible = set(
             Person.objects.visible_to(request.user)
             .filter(pk__in=[p.pk for p in matches])

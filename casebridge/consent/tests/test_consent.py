@@ -277,6 +277,13 @@ def test_break_glass_opens_for_four_hours_alerts_and_is_accounted(
         "/consent/emergency/", {"last_name": "secret", "date_of_birth": "1980-05-17"}
     ).content.decode()
     assert "Northclient" in lookup and "North Agency" in lookup
+    assert AuditEvent.objects.filter(object_type="consent.emergencylookup", actor=south).exists()
+    client.force_login(world.south.users[Role.DATA_ANALYST])
+    analyst = client.get(
+        "/consent/emergency/", {"last_name": "secret", "date_of_birth": "1980-05-17"}
+    ).content.decode()
+    assert "Northclient" not in analyst
+    client.force_login(south)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/consent/emergency/{world.north.client.pk}/",
