@@ -19,11 +19,14 @@ from casebridge.assessments.selectors import reassessment_due_for
 from casebridge.contacts.standards import OVERDUE, standings_for
 from casebridge.core import clock
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
+from casebridge.plans.models import CarePlan, PlanStatus
 from casebridge.tasks.models import Notification, Task, TaskPriority, TaskSource, TaskStatus
 from casebridge.tasks.services import task_create
 
 # Schedule-driven tasks appear this many days before their date.
 LEAD_DAYS = 7
+# The first care plan is due this many days after services start.
+FIRST_PLAN_DAYS = 30
 CHUNK = 1000
 
 
@@ -44,6 +47,11 @@ def _end_of(day: date) -> datetime:
 def candidates_for(chunk: list[Enrollment], today: date) -> list[Candidate]:
     standings = standings_for(chunk, today=today)
     assessments = reassessment_due_for(chunk)
+    plans = dict(
+        CarePlan.objects.filter(
+            enrollment_id__in=[e.pk for e in chunk], status=PlanStatus.ACTIVE
+        ).values_list("enrollment_id", "next_review_on")
+    )
     horizon = today + timedelta(days=LEAD_DAYS)
     found = []
     for enrollment in chunk:
@@ -76,17 +84,18 @@ def candidates_for(chunk: list[Enrollment], today: date) -> list[Candidate]:
                     due,
                 )
             )
-        review = enrollment.next_due()
-        if review and enrollment.status == EnrollmentStatus.ACTIVE and review[1] <= horizon:
-            found.append(
-                Candidate(
-                    enrollment,
-                    TaskSource.PLAN_REVIEW_DUE,
-                    f"plan_review_due:{enrollment.pk}:{review[1]}",
-                    _("Care plan review due"),
-                    review[1],
-                )
-            )
+        if enrollment.status != EnrollmentStatus.ACTIVE or not enrollment.start_date:
+            continue
+        if enrollment.pk in plans:
+            review_on = plans[enrollment.pk] or enrollment.start_date + timedelta(days=90)
+            key = f"plan_review_due:{enrollment.pk}:{review_on}"
+            title = _("Care plan review due")
+        else:
+            review_on = enrollment.start_date + timedelta(days=FIRST_PLAN_DAYS)
+            key = f"care_plan_due:{enrollment.pk}"
+            title = _("Write the care plan with the person")
+        if review_on <= horizon:
+            found.append(Candidate(enrollment, TaskSource.PLAN_REVIEW_DUE, key, title, review_on))
     return found
 
 

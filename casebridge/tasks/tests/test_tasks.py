@@ -245,3 +245,24 @@ def test_a_repeated_dedupe_key_returns_none_and_keeps_one_task(world):
     assert make() is not None
     assert make() is None
     assert Task.objects.filter(dedupe_key="contact_due:test").count() == 1
+
+
+def test_care_plan_tasks_follow_the_active_plan(world):
+    from casebridge.plans import services as plans
+
+    north = world.north
+    rules.generate_due_tasks(today=date(2026, 11, 20))
+    first = Task.objects.get(person=north.client, source=TaskSource.PLAN_REVIEW_DUE)
+    assert first.title == "Write the care plan with the person"  # started in January, no plan
+    plan = plans.plan_create(actor=north.case_manager, enrollment=north.enrollment)
+    plans.goal_add(
+        actor=north.case_manager, plan=plan, data={"domain": "housing", "statement": "A home"}
+    )
+    plans.plan_activate(actor=north.case_manager, plan=plan)
+    plan.refresh_from_db()
+    before_review = plan.next_review_on - timedelta(days=3)
+    rules.generate_due_tasks(today=before_review)
+    review = Task.objects.get(
+        dedupe_key=f"plan_review_due:{north.enrollment.pk}:{plan.next_review_on}"
+    )
+    assert review.title == "Care plan review due"
