@@ -14,6 +14,7 @@ from casebridge.core.api import ErrorOut, Page
 from casebridge.core.errors import NotVisible
 from casebridge.enrollments.models import Enrollment
 from casebridge.people.selectors import person_get
+from casebridge.plans.selectors import goal_get
 
 router = Router(tags=["contacts"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -70,6 +71,14 @@ class NoteOut(Schema):
         return list(obj.amendments.all())
 
 
+class GoalProgressIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    goal_id: UUID
+    achievement: Literal["in_progress", "improving", "worsening", "no_change", "achieved"]
+    note: str = Field(default="", max_length=2000)
+
+
 class ContactIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -84,6 +93,7 @@ class ContactIn(Schema):
     summary: str = Field(default="", max_length=200)
     services: list[ServiceIn] = Field(default_factory=list, max_length=20)
     note: NoteIn | None = None
+    goal_progress: list[GoalProgressIn] = Field(default_factory=list, max_length=20)
 
 
 class ContactPatch(Schema):
@@ -154,7 +164,15 @@ def create_contact(request, payload: ContactIn):
         )
         if enrollment is None:
             raise NotVisible
-    data = payload.dict(exclude={"person_id", "enrollment_id", "services", "note"})
+    data = payload.dict(exclude={"person_id", "enrollment_id", "services", "note", "goal_progress"})
+    progress = [
+        {
+            "goal": goal_get(user=request.user, goal_id=row.goal_id),
+            "achievement": row.achievement,
+            "note": row.note,
+        }
+        for row in payload.goal_progress
+    ]
     _check_choices(data)
     note = payload.note
     contact = services.contact_record(
@@ -165,6 +183,7 @@ def create_contact(request, payload: ContactIn):
         services=[row.dict() for row in payload.services],
         note={"note_format": note.note_format, "sections": note.sections} if note else None,
         sign=bool(note and note.sign),
+        goal_progress=progress,
     )
     return Status(201, selectors.contact_get(user=request.user, contact_id=contact.pk))
 

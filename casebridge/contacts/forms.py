@@ -10,6 +10,7 @@ from casebridge.contacts.models import (
     NoteFormat,
     ServiceType,
 )
+from casebridge.plans.models import Achievement
 from casebridge.web.forms import DesignSystemFormMixin
 
 SERVICE_ROWS = 3
@@ -65,8 +66,16 @@ class ContactForm(NoteSectionsMixin, DesignSystemFormMixin, forms.Form):
     )
     summary = forms.CharField(label=_("Purpose"), required=False, max_length=200)
 
-    def __init__(self, *args, note_format: str, enrollments=None, **kwargs):
+    def __init__(self, *args, note_format: str, enrollments=None, goals=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        for goal in self.goals:
+            self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=goal.statement,
+                required=False,
+                choices=[("", _("Not worked on")), *Achievement.choices],
+                widget=forms.Select(attrs={"class": "usa-select"}),
+            )
         if not self.is_bound and "occurred_at" not in self.initial:
             self.initial["occurred_at"] = timezone.localtime().replace(second=0, microsecond=0)
         if enrollments is not None and len(enrollments) > 1:
@@ -125,6 +134,16 @@ class ContactForm(NoteSectionsMixin, DesignSystemFormMixin, forms.Form):
                     }
                 )
         return rows
+
+    def goal_rows(self) -> list[dict]:
+        return [
+            {"goal": goal, "achievement": self.cleaned_data[f"goal_{goal.pk}"], "note": ""}
+            for goal in self.goals
+            if self.cleaned_data.get(f"goal_{goal.pk}")
+        ]
+
+    def goal_fields(self):
+        return [self[f"goal_{goal.pk}"] for goal in self.goals]
 
     def service_fields(self):
         return [

@@ -166,8 +166,10 @@ def contact_record(
     services=None,
     note: dict | None = None,
     sign: bool = False,
+    goal_progress=(),
 ) -> Contact:
-    """Record a contact (or schedule one) with its services provided and, optionally, a note."""
+    """Record a contact (or schedule one) with its services provided, optionally a note, and
+    progress on the care-plan goals worked on (``[{"goal": Goal, "achievement", "note"}]``)."""
     if enrollment is None:
         enrollment = _default_enrollment(actor, person)
     agency_id = _agency_for(actor, person, enrollment)
@@ -208,6 +210,17 @@ def contact_record(
             agency_id=agency_id,
             data={"status": status, "services": len(provided), "late_entry": contact.late_entry},
         )
+        if goal_progress and status != ContactStatus.COMPLETED:
+            raise ValidationError({"goals": [_("Record goal progress on a completed contact.")]})
+        for row in goal_progress:
+            from casebridge.plans.services import progress_record
+
+            progress_record(
+                actor=actor,
+                goal=row["goal"],
+                data={"achievement": row.get("achievement"), "note": row.get("note", "")},
+                contact=contact,
+            )
         if sections is not None and any(sections.values()):
             _note_write(
                 actor=actor,

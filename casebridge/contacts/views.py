@@ -14,6 +14,7 @@ from casebridge.core.errors import NotVisible
 from casebridge.core.pagination import paginate
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
 from casebridge.people.selectors import person_get
+from casebridge.plans.selectors import active_goals_of
 from casebridge.web.forms import apply_service_errors
 
 
@@ -94,6 +95,9 @@ def contact_create(request, person_id):
         request.POST or None,
         note_format=note_format,
         enrollments=enrollments,
+        goals=active_goals_of(user=request.user, person=person, enrollment=enrollment)
+        if enrollment
+        else (),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -107,6 +111,7 @@ def contact_create(request, person_id):
                 services=form.service_rows(),
                 note={"note_format": note_format, "sections": form.note_sections()},
                 sign=sign,
+                goal_progress=form.goal_rows(),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

@@ -9,7 +9,7 @@ from casebridge.core import audit
 from casebridge.core.errors import NotVisible
 from casebridge.core.models import AuditAction
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
-from casebridge.plans.models import CarePlan, Goal, GoalProgress, Step
+from casebridge.plans.models import CarePlan, Goal, GoalProgress, GoalStatus, PlanStatus, Step
 
 
 def plans_of(*, user, person):
@@ -152,3 +152,15 @@ def plannable_enrollments(*, user, person):
 
 def recent_contacts(*, user, person, limit: int = 20):
     return Contact.objects.visible_to(user).filter(person=person).order_by("-occurred_at")[:limit]
+
+
+def active_goals_of(*, user, person, enrollment=None):
+    """Goals of the person's active plan(s) that progress can be recorded on (for contacts)."""
+    goals = Goal.objects.visible_to(user).filter(
+        person=person,
+        plan__status=PlanStatus.ACTIVE,
+        status__in=[GoalStatus.ACTIVE, GoalStatus.ON_HOLD],
+    )
+    if enrollment is not None:
+        goals = goals.filter(plan__enrollment=enrollment)
+    return goals.select_related("plan").order_by("plan__created_at", "created_at")
