@@ -33,6 +33,13 @@ PUBLIC = {
     "self_referral",  # public by design: casebridge/intake/tests/test_self_referral.py covers it
     "instrument_questionnaire",  # instrument definitions are reference data, not client data
     "calendar_feed",  # its secret token is the credential: casebridge/contacts/tests cover it
+    # The service directory is reference data any signed-in user reads (no client data):
+    # casebridge/directory/tests/test_directory.py covers sign-in and curation rights.
+    "directory_service",
+    "directory_api_service",
+    # A provider's secure link (the token is the credential):
+    # casebridge/referrals/tests/test_referrals.py::test_secure_link_single_use_and_expiry.
+    "referral_respond",
 }
 METHODS = ("get", "post", "patch", "put", "delete")
 
@@ -173,7 +180,30 @@ def north_ids(world, settings, tmp_path):
         "relationship_id": relationship.pk,
         "referral_id": referral.pk,
         "program_id": world.north.program.pk,
+        **_north_service_referral(world),
         "action": "screen",
+    }
+
+
+def _north_service_referral(world):
+    from casebridge.directory.tests.helpers import provider
+    from casebridge.referrals.services import referral_create, referral_send
+
+    harbor = provider("Harbor", agency=world.north.agency, staff_username="harbor_staff")
+    referral = referral_create(
+        actor=world.north.case_manager,
+        person=world.north.client,
+        service=harbor["service"],
+        reason="Northreferral to housing",
+        share_fields=["name", "phone"],
+    )
+    referral_send(actor=world.north.case_manager, referral=referral, consent_confirmed=True)
+    return {
+        "service_referral_id": referral.pk,
+        "service_id": harbor["service"].pk,
+        "organization_id": harbor["org"].pk,
+        "location_id": harbor["location"].pk,
+        "provider_staff_id": harbor["user"].provider_roles.get().pk,
     }
 
 
@@ -302,6 +332,17 @@ def test_anonymous_visitors_get_nothing(world, north_ids, client, route):
 READ_ROUTES = [r for r in ROUTES if PARAM.search(r)]
 # Pages some care roles may not open at all (403 by role, not by record).
 ROLE_FORBIDDEN = {"/intake/waitlist/<uuid:program_id>/": {Role.CASE_MANAGER}}
+# Directory curation is for agency administrators only.
+_NOT_CURATORS = {Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROGRAM_MANAGER, Role.INTAKE_WORKER}
+ROLE_FORBIDDEN.update(
+    {
+        "/directory/manage/organizations/<uuid:organization_id>/": _NOT_CURATORS,
+        "/directory/manage/organizations/<uuid:organization_id>/locations/new/": _NOT_CURATORS,
+        "/directory/manage/organizations/<uuid:organization_id>/services/new/": _NOT_CURATORS,
+        "/directory/manage/locations/<uuid:location_id>/": _NOT_CURATORS,
+        "/directory/manage/services/<uuid:service_id>/": _NOT_CURATORS,
+    }
+)
 # Records some roles of the same agency never see (clinical content is for care roles).
 ROLE_HIDDEN = {
     "/assessments/<uuid:response_id>/": {Role.INTAKE_WORKER},
@@ -324,6 +365,8 @@ ROLE_HIDDEN = {
     "/consent/<uuid:directive_id>/evidence/": set(Role.values),
     "/crisis/<uuid:event_id>/": {Role.INTAKE_WORKER},
     "/api/crisis-events/<event_id>": {Role.INTAKE_WORKER},
+    "/referrals/<uuid:service_referral_id>/": {Role.INTAKE_WORKER},
+    "/api/service-referrals/<service_referral_id>": {Role.INTAKE_WORKER},
 }
 
 

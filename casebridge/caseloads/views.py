@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from casebridge.assessments.selectors import reassessment_due_for
 from casebridge.caseloads import timeline
 from casebridge.caseloads.selectors import can_see_team, caseload_for, today_for
 from casebridge.contacts.standards import standings_for
 from casebridge.core import clock
+from casebridge.core.access import principal_for
 from casebridge.core.errors import NotVisible
 from casebridge.core.pagination import paginate
 from casebridge.enrollments.models import EnrollmentStatus
@@ -21,6 +22,8 @@ def _scope(request) -> tuple[str, bool]:
 
 @login_required
 def today(request):
+    if not principal_for(request.user).grants and request.user.provider_roles.exists():
+        return redirect("referral_inbox")  # provider staff work from their referral inbox
     scope, team_view = _scope(request)
     context = today_for(user=request.user, scope=scope)
     context.update({"scope": scope, "team_view": team_view, "nav_section": "today"})

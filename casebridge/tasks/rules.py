@@ -20,6 +20,7 @@ from casebridge.contacts.standards import OVERDUE, standings_for
 from casebridge.core import clock
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
 from casebridge.plans.models import CarePlan, PlanStatus
+from casebridge.referrals.rules import stalled_referral_tasks
 from casebridge.tasks.models import Notification, Task, TaskPriority, TaskSource, TaskStatus
 from casebridge.tasks.services import task_create
 
@@ -136,6 +137,7 @@ def generate_due_tasks(*, today: date | None = None) -> int:
                     dedupe_key=candidate.key,
                 )
                 created += task is not None
+        created += stalled_referral_tasks(today=today)
     return created
 
 

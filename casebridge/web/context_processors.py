@@ -26,7 +26,15 @@ def navigation(request):
 
         return unread_count(user)
 
+    @functools.cache
+    def is_provider():
+        """Provider staff have no agency membership; staff with one never cost a query here."""
+        if principal_for(user).grants:
+            return False
+        return user.provider_roles.filter(is_active=True).exists()
+
     return {
+        "is_provider": is_provider,
         "current_agency": current_agency,
         "shows_intake": shows_intake,
         "unread_notifications": unread_notifications,

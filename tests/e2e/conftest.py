@@ -70,4 +70,4 @@ def sign_in(page, username, password):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/today/")
+    page.wait_for_url(lambda url: "/login/" not in url)  # Today, or a provider's inbox
