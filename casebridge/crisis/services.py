@@ -308,7 +308,7 @@ def _follow_up(*, actor, event: CrisisEvent) -> None:
                 assignee=enrollment.primary_case_manager,
                 title=_("Visit or call while the person is in; record the release date"),
                 due_at=clock.now() + timedelta(hours=24),
-                priority=TaskPriority.HIGH,
+                priority=TaskPriority.URGENT,
                 source="post_crisis",
                 dedupe_key=f"post_crisis:{event.pk}",
             )
