@@ -331,7 +331,10 @@ def test_anonymous_visitors_get_nothing(world, north_ids, client, route):
 
 READ_ROUTES = [r for r in ROUTES if PARAM.search(r)]
 # Pages some care roles may not open at all (403 by role, not by record).
-ROLE_FORBIDDEN = {"/intake/waitlist/<uuid:program_id>/": {Role.CASE_MANAGER}}
+ROLE_FORBIDDEN = {
+    "/intake/waitlist/<uuid:program_id>/": {Role.CASE_MANAGER},
+    "/consent/person/<uuid:person_id>/export.json": {Role.INTAKE_WORKER},
+}
 # Directory curation is for agency administrators only.
 _NOT_CURATORS = {Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROGRAM_MANAGER, Role.INTAKE_WORKER}
 ROLE_FORBIDDEN.update(

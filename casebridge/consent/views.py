@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casebridge.consent import selectors, services
+from casebridge.consent import export, selectors, services
 from casebridge.consent.forms import BreakGlassForm, ConsentForm, EmergencyLookupForm, RevokeForm
 from casebridge.core import audit, clock
 from casebridge.core.errors import NotVisible
@@ -104,6 +104,23 @@ def consent_evidence(request, directive_id):
         as_attachment=True,
         filename=directive.evidence_name or "consent",
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def person_export(request, person_id):
+    """Everything about the person, as a JSON download (for their right of access)."""
+    person = _person(request.user, person_id)
+    from casebridge.consent.access import CARE
+    from casebridge.core.access import principal_for
+
+    if not principal_for(request.user).has_role(*CARE, agency_id=person.agency_id):
+        raise PermissionDenied(_("Only care staff of the agency holding the record can export it."))
+    data = export.person_export(actor=request.user, person=person)
+    response = JsonResponse(data, encoder=export.ExportEncoder, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -316,3 +316,25 @@ def test_views_by_other_agencies_are_in_the_accounting(world, records, client):
     assert page.count("contacts.contact") == 1  # the holding agency's own views are not listed
     client.force_login(world.south.case_manager)
     assert client.get(f"/consent/person/{world.north.client.pk}/disclosures/").status_code == 404
+
+
+def test_export_gives_the_person_everything_and_is_audited(world, records, client):
+    import json
+
+    client.force_login(world.north.case_manager)
+    response = client.get(f"/consent/person/{world.north.client.pk}/export.json")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["person"]["legal_first_name"] == "Northclient"
+    assert data["person"]["ssn"] == "123-45-6789" and "ssn_digest" not in data["person"]
+    assert data["notes"][0]["sections"] == {"text": "Northnote"}
+    assert len(data["assessments"]) == 1 and len(data["crisis_events"]) == 1
+    assert len(data["enrollments"]) == 1
+    assert data["referrals_received"] == []  # the case manager may not see intake referrals
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT, person_id=world.north.client.pk)
+    assert "notes" in event.data["sections"]
+    client.force_login(world.north.users[Role.INTAKE_WORKER])
+    assert client.get(f"/consent/person/{world.north.client.pk}/export.json").status_code == 403
+    client.force_login(world.south.case_manager)
+    assert client.get(f"/consent/person/{world.north.client.pk}/export.json").status_code == 404
