@@ -70,6 +70,14 @@ class Program(TimeStampedModel):
     capacity = models.PositiveIntegerField(_("enrollment capacity"), default=100)
     contact_standard = models.JSONField(_("contact standard"), default=default_contact_standard)
     note_formats = models.JSONField(_("note templates"), default=default_note_formats)
+    is_part2 = models.BooleanField(
+        _("substance-use treatment program (42 CFR Part 2)"),
+        default=False,
+        help_text=_(
+            "Its records are seen only by the program's own staff, or with the person's specific "
+            "consent, and every disclosure carries the redisclosure notice."
+        ),
+    )
     reassessment_days = models.PositiveIntegerField(default=90)
     plan_review_days = models.PositiveIntegerField(default=90)
     plan_signoff_required = models.BooleanField(

@@ -29,7 +29,7 @@ def response_get(*, user, response_id) -> AssessmentResponse:
     try:
         return (
             AssessmentResponse.objects.visible_to(user)
-            .select_related("instrument", "person", "administered_by")
+            .select_related("instrument", "person", "administered_by", "enrollment__program")
             .get(pk=response_id)
         )
     except (AssessmentResponse.DoesNotExist, ValueError, TypeError) as exc:

@@ -29,6 +29,8 @@ from casebridge.crisis.models import CrisisEvent, PersonFlag, SafetyPlan
 from casebridge.enrollments.models import Enrollment
 from casebridge.intake.models import Referral
 from casebridge.people.models import Person, Relationship
+from casebridge.plans.models import CarePlan, Goal, GoalProgress, Step
+from casebridge.referrals.models import ServiceReferral
 
 CARE = {Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROGRAM_MANAGER, Role.AGENCY_ADMIN}
 # category -> [(model, the field holding the person id)]
@@ -37,13 +39,18 @@ COVERED: dict[str, list] = {
     Category.ENROLLMENTS: [(Enrollment, "person_id")],
     Category.ASSESSMENTS: [(AssessmentResponse, "person_id"), (Need, "person_id")],
     Category.CONTACT_NOTES: [(Contact, "person_id"), (Note, "person_id")],
-    Category.REFERRALS: [(Referral, "person_id")],
+    Category.REFERRALS: [(Referral, "person_id"), (ServiceReferral, "person_id")],
     Category.HEALTH: [
         (PersonFlag, "person_id"),
         (SafetyPlan, "person_id"),
         (CrisisEvent, "person_id"),
     ],
-    Category.PLANS: [],
+    Category.PLANS: [
+        (CarePlan, "person_id"),
+        (Goal, "person_id"),
+        (Step, "person_id"),
+        (GoalProgress, "person_id"),
+    ],
     Category.SUBSTANCE_USE: [],
 }
 BREAK_GLASS = "*"
@@ -149,3 +156,62 @@ def _directive_rule(principal, grant):
 
 
 policy.rule(ConsentDirective)(_directive_rule)
+
+
+# --- 42 CFR Part 2: records of substance-use treatment programs are segmented --------------
+
+# model -> the path from a row to its enrollment ("" for the enrollment itself)
+PART2_PATHS = {}
+
+
+def _part2_consented(principal) -> set:
+    ids = set()
+    for (_agency, _program, category), persons in shared_with(principal).items():
+        if category in (Category.SUBSTANCE_USE, BREAK_GLASS):
+            ids |= persons
+    return ids
+
+
+def part2_exclusion(path: str):
+    """Rows tied to an enrollment in a Part 2 program, unless the user works in that program,
+    is on that episode's care team, or holds the person's specific Part 2 consent."""
+    prefix = f"{path}__" if path else ""
+
+    def exclude(principal):
+        if not principal.grants:
+            return None
+        programs = {g.program_id for g in principal.grants} | {
+            g.team_program_id for g in principal.grants
+        }
+        programs.discard(None)
+        user = principal.user
+        allowed = (
+            Q(**{f"{prefix}program_id__in": sorted(programs, key=str)})
+            | Q(**{f"{prefix}primary_case_manager": user})
+            | Q(**{f"{prefix}care_team": user})
+        )
+        consented = _part2_consented(principal)
+        if consented:
+            allowed |= Q(**{f"{prefix}person_id__in": sorted(consented, key=str)})
+        return Q(**{f"{prefix}program__is_part2": True}) & ~allowed
+
+    exclude.__qualname__ = f"part2_{path or 'enrollment'}"
+    return exclude
+
+
+def register_part2(model, path: str) -> None:
+    """Segment a model's rows that belong to a Part 2 program's episode."""
+    PART2_PATHS[model] = path
+    policy.exclusion(model)(part2_exclusion(path))
+
+
+register_part2(Enrollment, "")
+register_part2(Contact, "enrollment")
+register_part2(Note, "contact__enrollment")
+register_part2(AssessmentResponse, "enrollment")
+register_part2(CrisisEvent, "enrollment")
+register_part2(Need, "source__enrollment")
+register_part2(CarePlan, "enrollment")
+register_part2(Goal, "plan__enrollment")
+register_part2(Step, "plan__enrollment")
+register_part2(GoalProgress, "plan__enrollment")

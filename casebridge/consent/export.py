@@ -42,6 +42,19 @@ SECTIONS = [
 ]
 
 
+PART2_NOTICE = (
+    "42 CFR part 2 prohibits unauthorized use or disclosure of these records. This export holds "
+    "substance-use treatment records: share them only with the person's written consent."
+)
+
+
+def part2_programs(enrollments: list[dict]) -> set:
+    from casebridge.accounts.models import Program
+
+    ids = {row["program"] for row in enrollments}
+    return set(Program.objects.filter(pk__in=ids, is_part2=True).values_list("pk", flat=True))
+
+
 def _row(instance) -> dict:
     data = model_to_dict(instance)
     data["id"] = str(instance.pk)
@@ -66,6 +79,8 @@ def person_export(*, actor, person: Person) -> dict:
     for name, model in SECTIONS:
         rows = model.objects.visible_to(actor).filter(person=subject).order_by("created_at")
         export[name] = [_row(row) for row in rows]
+    if part2_programs(export["enrollments"]):
+        export["redisclosure_notice"] = PART2_NOTICE
     with transaction.atomic():
         audit.record(
             actor=actor,
