@@ -49,6 +49,8 @@ def can_see_team(user) -> bool:
 # The Today page looks at this many open enrollments at most (a case manager has ~15-40).
 TODAY_LIMIT = 500
 RECENT = timedelta(days=7)
+# Each list on Today shows the most pressing rows; the count says how many there are in all.
+SHOWN = 50
 
 
 def today_for(*, user, scope: str = "mine") -> dict:
@@ -56,7 +58,11 @@ def today_for(*, user, scope: str = "mine") -> dict:
     appointments, new alerts and referral updates; for a supervisor, the same across the team
     with one line per case manager. A fixed number of queries, whatever the caseload size."""
     today, now = clock.today(), clock.now()
-    enrollments = list(caseload_for(user=user, scope=scope)[: TODAY_LIMIT + 1])
+    enrollments = list(
+        caseload_for(user=user, scope=scope).defer(
+            "person__ssn", "person__medicaid_id", "person__strengths"
+        )[: TODAY_LIMIT + 1]
+    )
     truncated = len(enrollments) > TODAY_LIMIT
     enrollments = enrollments[:TODAY_LIMIT]
     standings = standings_for(enrollments, today=today)
@@ -144,8 +150,10 @@ def today_for(*, user, scope: str = "mine") -> dict:
     return {
         "today": today,
         "now": now,
-        "contacts_due": contacts_due,
-        "assessments_due": assessments_due,
+        "contacts_due": contacts_due[:SHOWN],
+        "contacts_due_count": len(contacts_due),
+        "assessments_due": assessments_due[:SHOWN],
+        "assessments_due_count": len(assessments_due),
         "tasks": tasks,
         "flagged": flagged,
         "crises": crises,

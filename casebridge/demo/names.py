@@ -189,6 +189,24 @@ HOLD_REASONS = [
     "Asked for a break from services",
 ]
 
+# Contact standards by program (Program.contact_standard), in the order of AGENCIES' programs:
+# ICM and strengths-based at the default, ACT more intensive, clinical lighter.
+STANDARD = {
+    "contacts_per_month": 4,
+    "face_to_face_within_days": 14,
+    "post_crisis_contact_hours": 72,
+}
+ACT_STANDARD = {
+    "contacts_per_month": 8,
+    "face_to_face_within_days": 7,
+    "post_crisis_contact_hours": 48,
+}
+LIGHT_STANDARD = {
+    "contacts_per_month": 2,
+    "face_to_face_within_days": 30,
+    "post_crisis_contact_hours": 72,
+}
+
 AGENCIES = [
     {
         "name": "Riverside Community Services",
@@ -197,6 +215,7 @@ AGENCIES = [
             ("Riverside Intensive Case Management", "icm", 15, 120, ["North Team", "South Team"]),
             ("Riverside ACT Team", "act", 10, 80, ["ACT Team"]),
         ],
+        "standards": [STANDARD, ACT_STANDARD],
         "criteria": [
             [
                 {"fact": "age", "label": "Aged 18 or over", "min": 18},
@@ -220,6 +239,7 @@ AGENCIES = [
             ("Harbor Strengths-Based Case Management", "strengths", 20, 150, ["Harbor Team"]),
             ("Harbor Clinical Case Management", "clinical", 25, 150, ["Clinical Team"]),
         ],
+        "standards": [STANDARD, LIGHT_STANDARD],
         "criteria": [
             [
                 {"fact": "age", "label": "Aged 18 or over", "min": 18},

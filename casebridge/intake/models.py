@@ -170,6 +170,7 @@ class Referral(TimeStampedModel):
             )
         ]
         indexes = [
+            models.Index(fields=["person", "agency"], name="referral_person_agency"),
             models.Index(fields=["agency", "status", "received_at"], name="referral_inbox"),
             models.Index(fields=["program", "status"], name="referral_program_status"),
             models.Index(fields=["assigned_to", "status"], name="referral_assignee"),

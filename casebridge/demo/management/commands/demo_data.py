@@ -7,7 +7,10 @@ from casebridge.demo.generator import DemoBuilder
 
 
 class Command(BaseCommand):
-    help = "Load deterministic synthetic demo data (2 agencies, 4 programs, staff, people)."
+    help = (
+        "Load deterministic synthetic demo data (2 agencies, 4 programs, staff, people, their "
+        "contacts and notes, appointments and due tasks)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=42)
@@ -38,6 +41,11 @@ class Command(BaseCommand):
                     f"{summary.relationships} supports, {summary.referrals} referrals, "
                     f"{summary.staff} staff (seed {seed})."
                 )
+            )
+            self.stdout.write(
+                f"  {summary.contacts} contacts ({summary.appointments} upcoming appointments), "
+                f"{summary.notes} notes ({summary.draft_notes} drafts), {summary.services} "
+                f"services, {summary.amendments} amendments, {summary.tasks} open tasks."
             )
         if options["verbosity"] > 0:
             self.print_logins()
