@@ -59,9 +59,9 @@ def today_for(*, user, scope: str = "mine") -> dict:
     with one line per case manager. A fixed number of queries, whatever the caseload size."""
     today, now = clock.today(), clock.now()
     enrollments = list(
-        caseload_for(user=user, scope=scope).defer(
-            "person__ssn", "person__medicaid_id", "person__strengths"
-        )[: TODAY_LIMIT + 1]
+        caseload_for(user=user, scope=scope)
+        .defer("person__ssn", "person__medicaid_id", "person__strengths")
+        .order_by()[: TODAY_LIMIT + 1]  # no sort: the lists below are ordered by urgency
     )
     truncated = len(enrollments) > TODAY_LIMIT
     enrollments = enrollments[:TODAY_LIMIT]
