@@ -53,6 +53,7 @@ from casebridge.core.models import AuditAction
 from casebridge.demo import names
 from casebridge.demo import notes as texts
 from casebridge.demo.clinical import build_clinical
+from casebridge.demo.directory import build_directory, build_referrals
 from casebridge.enrollments.models import (
     Destination,
     DischargeReason,
@@ -948,6 +949,7 @@ class DemoBuilder:
                 },
             )
             if not self.scale:
+                build_directory(next(iter(self.agencies.values())))
                 build_clinical(
                     random.Random(self.seed * 31 + 7),
                     Enrollment.objects.filter(
@@ -955,6 +957,8 @@ class DemoBuilder:
                     ).select_related("program"),
                     self.today,
                 )
+            if not self.scale:
+                build_referrals()
             self.open = []
             self.summary.tasks = self._tasks()
         return self.summary

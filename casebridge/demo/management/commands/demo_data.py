@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test.utils import override_settings
 
 from casebridge.accounts.models import Agency, Membership
 from casebridge.demo import names
@@ -32,7 +33,9 @@ class Command(BaseCommand):
                 )
             self.stdout.write("Demo data already loaded; leaving it as it is.")
         else:
-            summary = DemoBuilder(seed=seed, persons=persons).build()
+            # The demo's own referrals notify the demo provider: no emails on the console.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                summary = DemoBuilder(seed=seed, persons=persons).build()
             with connection.cursor() as cursor:  # fresh statistics for the query planner
                 cursor.execute("ANALYZE")
             self.stdout.write(
@@ -70,4 +73,14 @@ class Command(BaseCommand):
             scope = m.team.name if m.team else (m.program.name if m.program else "whole agency")
             self.stdout.write(
                 f"  {username:15} {m.get_role_display():22} {m.agency.name:30} {scope}"
+            )
+        from casebridge.demo.directory import PROVIDER_USERNAME
+        from casebridge.directory.models import ProviderStaff
+
+        provider = ProviderStaff.objects.filter(user__username=PROVIDER_USERNAME).first()
+        if provider is not None:
+            label = "Provider staff"
+            self.stdout.write(
+                f"  {PROVIDER_USERNAME:15} {label:22} {provider.organization.name:30} "
+                "referral inbox"
             )
