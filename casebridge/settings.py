@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_htmx",
     "django_tasks",
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "casebridge.accounts.middleware.TwoStepSignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -152,6 +157,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-step sign-in (TOTP): required for the roles that see clinical data when MFA_REQUIRED is on
+# (always on in settings_production unless explicitly turned off). Anyone who has set up an
+# authenticator app is asked for a code at every sign-in, required or not.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", False)
+MFA_REQUIRED_ROLES = env_list(
+    "MFA_REQUIRED_ROLES", "case_manager,supervisor,program_manager,agency_admin"
+)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Casebridge")
 LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from casebridge.accounts.models import Membership, Program, Role, User
 from casebridge.core.access import principal_for
 
@@ -50,3 +52,24 @@ def intake_staff_for(user):
         .distinct()
         .order_by("first_name", "last_name")
     )
+
+
+def mfa_device_for(user):
+    """The user's confirmed authenticator-app device, or None."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def mfa_required_for(user) -> bool:
+    """Whether policy requires ``user`` to use two-step sign-in (by role, when switched on)."""
+    if not settings.MFA_REQUIRED:
+        return False
+    required = set(settings.MFA_REQUIRED_ROLES)
+    return any(grant.role in required for grant in principal_for(user).grants)
+
+
+def mfa_recovery_codes_left(user) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

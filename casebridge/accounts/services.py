@@ -5,6 +5,9 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebridge.accounts.models import ApiToken
 from casebridge.core import audit, clock
@@ -80,4 +83,114 @@ def sign_out_record(*, user) -> None:
             action=AuditAction.LOGOUT,
             object_type="accounts.user",
             object_id=str(user.pk),
+        )
+
+
+# Two-step sign-in (TOTP, RFC 6238) with single-use recovery codes.
+RECOVERY_CODE_COUNT = 10
+
+
+class MfaError(Exception):
+    """The code was wrong, expired or already used."""
+
+
+def _new_recovery_codes(user) -> list[str]:
+    """Replace the user's recovery codes; returns them (shown exactly once)."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def mfa_enrolment_start(*, user) -> TOTPDevice:
+    """A fresh, unconfirmed authenticator device for ``user`` (any earlier unconfirmed one goes)."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        audit.record(actor=user, action=AuditAction.CREATE, obj=device)
+    return device
+
+
+def mfa_enrolment_confirm(*, user, device_id, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the device with a code from the app; returns it with new recovery codes."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(pk=device_id, user=user, confirmed=False)
+            .first()
+        )
+        if device is None or not device.verify_token(code.strip().replace(" ", "")):
+            raise MfaError
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(user)
+        audit.record(
+            actor=user, action=AuditAction.UPDATE, obj=device, data={"fields": ["confirmed"]}
+        )
+    return device, codes
+
+
+def mfa_verify(*, user, code: str):
+    """The device that accepts ``code`` (authenticator or recovery code), or raise MfaError.
+
+    Devices throttle themselves after failures (django-otp), and every attempt is audited.
+    """
+    code = code.strip().replace(" ", "").replace("-", "")
+    with transaction.atomic():
+        # Six digits are an authenticator code; anything else can only be a recovery code.
+        kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+        device = None
+        if code:
+            device = next(
+                (
+                    candidate
+                    for candidate in devices_for_user(user, confirmed=True, for_verify=True)
+                    if isinstance(candidate, kind) and candidate.verify_token(code.lower())
+                ),
+                None,
+            )
+        audit.record(
+            actor=user if device else None,
+            action=AuditAction.LOGIN if device else AuditAction.LOGIN_FAILED,
+            object_type="accounts.user",
+            object_id=str(user.pk),
+            data={"step": "two_step", "method": _method(device)},
+        )
+    if device is None:
+        raise MfaError
+    return device
+
+
+def _method(device) -> str:
+    if device is None:
+        return "none"
+    return "recovery_code" if isinstance(device, StaticDevice) else "authenticator"
+
+
+def mfa_recovery_codes_regenerate(*, user) -> list[str]:
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        audit.record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            object_type="accounts.user",
+            object_id=str(user.pk),
+            data={"fields": ["recovery_codes"]},
+        )
+    return codes
+
+
+def mfa_reset(*, actor, user) -> None:
+    """Remove a user's authenticator and recovery codes (lost phone); they set it up again."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="accounts.user",
+            object_id=str(user.pk),
+            data={"fields": ["two_step_devices"]},
         )

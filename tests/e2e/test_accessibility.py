@@ -60,6 +60,8 @@ def test_main_pages_have_no_serious_accessibility_violations(axe_page):
         f"/people/{client.pk}/",
         "/people/new/",
         f"/enrollments/new/?person={client.pk}",
+        "/two-step/",
+        "/two-step/setup/",
     ]
     for path in pages:
         axe_page.goto(path)
