@@ -169,16 +169,20 @@ def _method(device) -> str:
     return "recovery_code" if isinstance(device, StaticDevice) else "authenticator"
 
 
+def _user_changed(*, actor, user, what: str) -> None:
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="accounts.user",
+        object_id=str(user.pk),
+        data={"fields": [what]},
+    )
+
+
 def mfa_recovery_codes_regenerate(*, user) -> list[str]:
     with transaction.atomic():
         codes = _new_recovery_codes(user)
-        audit.record(
-            actor=user,
-            action=AuditAction.UPDATE,
-            object_type="accounts.user",
-            object_id=str(user.pk),
-            data={"fields": ["recovery_codes"]},
-        )
+        _user_changed(actor=user, user=user, what="recovery_codes")
     return codes
 
 
@@ -187,10 +191,4 @@ def mfa_reset(*, actor, user) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            object_type="accounts.user",
-            object_id=str(user.pk),
-            data={"fields": ["two_step_devices"]},
-        )
+        _user_changed(actor=actor, user=user, what="two_step_devices")
