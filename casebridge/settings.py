@@ -246,3 +246,16 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Data retention (casebridge/consent/retention.py): `manage.py apply_retention` de-identifies the
+# people with no activity for this many years, every enrollment discharged and no retention hold.
+CASEBRIDGE_RETENTION_YEARS = int(os.environ.get("CASEBRIDGE_RETENTION_YEARS", "7"))
+# Per-agency periods by agency slug, e.g. CASEBRIDGE_RETENTION_YEARS_BY_AGENCY="north=10,south=6".
+CASEBRIDGE_RETENTION_YEARS_BY_AGENCY = {
+    slug.strip(): int(years)
+    for slug, _sep, years in (
+        item.partition("=")
+        for item in os.environ.get("CASEBRIDGE_RETENTION_YEARS_BY_AGENCY", "").split(",")
+        if item.strip()
+    )
+}

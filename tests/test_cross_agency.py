@@ -334,6 +334,7 @@ READ_ROUTES = [r for r in ROUTES if PARAM.search(r)]
 ROLE_FORBIDDEN = {
     "/intake/waitlist/<uuid:program_id>/": {Role.CASE_MANAGER},
     "/consent/person/<uuid:person_id>/export.json": {Role.INTAKE_WORKER},
+    "/consent/person/<uuid:person_id>/export.pdf": {Role.INTAKE_WORKER},
 }
 # Directory curation is for agency administrators only.
 _NOT_CURATORS = {Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROGRAM_MANAGER, Role.INTAKE_WORKER}

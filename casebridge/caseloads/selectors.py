@@ -15,6 +15,7 @@ from casebridge.core.access import principal_for
 from casebridge.crisis.models import ALERTING_FLAGS, CrisisEvent, FlagStatus, PersonFlag
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
 from casebridge.intake.models import Referral
+from casebridge.people.selectors import ordered_by_name
 from casebridge.tasks.models import Task, TaskPriority, TaskStatus
 from casebridge.tasks.selectors import end_of_today
 
@@ -37,8 +38,10 @@ def caseload_for(*, user, scope: str = "mine", status: str = ""):
         enrollments = enrollments.filter(Q(primary_case_manager=user) | Q(pk__in=on_care_team))
     if status in EnrollmentStatus.values:
         enrollments = enrollments.filter(status=status)
-    return enrollments.select_related("person", "program", "primary_case_manager").order_by(
-        "person__legal_last_name", "person__legal_first_name", "id"
+    return ordered_by_name(
+        enrollments.select_related("person", "program", "primary_case_manager"),
+        user=user,
+        person="person",
     )
 
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from casebridge.consent.models import ConsentDirective
 from casebridge.core import clock
+from casebridge.core.access import policy
 from casebridge.core.errors import NotVisible
 from casebridge.core.models import AuditAction, AuditEvent
 from casebridge.people.models import Person, search_key
@@ -30,14 +31,17 @@ def consent_get(*, user, directive_id) -> ConsentDirective:
         raise NotVisible from exc
 
 
-def emergency_lookup(*, last_name: str, date_of_birth):
+def emergency_lookup(*, last_name: str, date_of_birth, user=None):
     """Exact last name and birth date across every agency, for break-the-glass only: names,
-    birth date and the holding agency, nothing else (at most 5)."""
+    birth date and the holding agency, nothing else (at most 5). Persons whose identity is
+    hidden from ``user`` never match: the search would confirm who and where they are."""
     key = search_key(last_name).strip()
     if not key or date_of_birth is None:
         return Person.objects.none()
+    hidden = policy.hidden_person_ids(user)
     return (
         Person.objects.filter(date_of_birth=date_of_birth, search_key__contains=key)
+        .exclude(pk__in=sorted(hidden, key=str))
         .select_related("agency")
         .only(
             "id",

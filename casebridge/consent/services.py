@@ -221,7 +221,7 @@ def emergency_lookup(*, actor, last_name: str, date_of_birth) -> list:
 
     if not principal_for(actor).has_role(*CARE):
         raise PermissionDenied(_("Only care staff can use emergency access."))
-    matches = list(lookup(last_name=last_name, date_of_birth=date_of_birth))
+    matches = list(lookup(last_name=last_name, date_of_birth=date_of_birth, user=actor))
     with transaction.atomic():
         audit.record(
             actor=actor,

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -108,19 +108,37 @@ def consent_evidence(request, directive_id):
     return response
 
 
-@login_required
-@require_GET
-def person_export(request, person_id):
-    """Everything about the person, as a JSON download (for their right of access)."""
+def _export_subject(request, person_id):
+    """The person to export, when the user is care staff of the agency holding the record."""
     person = _person(request.user, person_id)
     from casebridge.consent.access import CARE
     from casebridge.core.access import principal_for
 
     if not principal_for(request.user).has_role(*CARE, agency_id=person.agency_id):
         raise PermissionDenied(_("Only care staff of the agency holding the record can export it."))
+    return person
+
+
+@login_required
+@require_GET
+def person_export(request, person_id):
+    """Everything about the person, as a JSON download (for their right of access)."""
+    person = _export_subject(request, person_id)
     data = export.person_export(actor=request.user, person=person)
     response = JsonResponse(data, encoder=export.ExportEncoder, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def person_export_pdf(request, person_id):
+    """The same export as a PDF for the person to keep, in the UI language."""
+    person = _export_subject(request, person_id)
+    body = export.person_export_pdf(actor=request.user, person=person)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -6,8 +6,14 @@ and rules; with no rule matching, they see nothing. Later capabilities (consent 
 break-the-glass) only *add* rules, and sensitive-record restrictions register *exclusions*.
 
 Querysets reach the policy through ``Model.objects.visible_to(user)``.
+
+Some people are visible but their identity is not: *identity rules* name the persons whose
+name, birth date and whereabouts the user may not see (e.g. domestic-violence protection,
+registered by ``crisis.access``). ``policy.hidden_person_ids(user)`` is their union, read once
+per request; ``core.identity`` blanks those persons' identity fields as rows are loaded.
 """
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +23,7 @@ from django.db.models import Q
 
 Rule = Callable[["Principal", "MembershipGrant"], Q | None]
 Exclusion = Callable[["Principal"], Q | None]
+IdentityRule = Callable[["Principal"], set]
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class AccessPolicy:
     def __init__(self):
         self._rules: dict[str, list[Rule]] = defaultdict(list)
         self._exclusions: dict[str, list[Exclusion]] = defaultdict(list)
+        self._identity_rules: list[IdentityRule] = []
 
     def rule(self, model: type[models.Model]):
         """Decorator: register a rule that grants rows of ``model``."""
@@ -87,6 +95,32 @@ class AccessPolicy:
             return func
 
         return register
+
+    def identity_rule(self, func: IdentityRule) -> IdentityRule:
+        """Decorator: register ``func(principal) -> {person ids}`` whose identity is hidden."""
+        self._identity_rules.append(func)
+        return func
+
+    def hidden_person_ids(self, user) -> frozenset:
+        """Persons whose identity ``user`` may not see: one query per request, cached on the user
+        object like the principal. Anonymous visitors (e.g. a provider's secure link) and users
+        without memberships are outside every circle."""
+        cached = getattr(user, "_casebridge_hidden_persons", None)
+        if cached is not None:
+            return cached
+        principal = principal_for(user)
+        hidden: set = set()
+        for rule in self._identity_rules:
+            hidden |= set(rule(principal))
+        result = frozenset(hidden)
+        if user is not None:
+            user._casebridge_hidden_persons = result
+        return result
+
+    def forget_hidden_persons(self, user) -> None:
+        """Drop the cached set (after a write that changes who is protected)."""
+        with contextlib.suppress(AttributeError):
+            del user._casebridge_hidden_persons
 
     def filter_for(self, model: type[models.Model], user) -> Q | None:
         """The Q selecting rows of ``model`` visible to ``user``; None means nothing."""

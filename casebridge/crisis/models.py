@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.core.access import VisibleQuerySet
+from casebridge.core.identity import IdentityProtected
 from casebridge.core.models import TimeStampedModel
 
 
@@ -27,7 +28,7 @@ class FlagStatus(models.TextChoices):
     CLEARED = "cleared", _("Cleared")
 
 
-class PersonFlag(TimeStampedModel):
+class PersonFlag(IdentityProtected, TimeStampedModel):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="flags")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("flag"), max_length=20, choices=FlagKind.choices)
@@ -56,6 +57,10 @@ class PersonFlag(TimeStampedModel):
 
     def __str__(self):
         return self.get_kind_display()
+
+    def identity_placeholders(self, ref: str) -> dict:
+        """A protection flag's note often says where the person is safe, or from whom."""
+        return {"note": ""} if self.kind == FlagKind.DV_PROTECTED else {}
 
 
 SAFETY_SECTIONS = [

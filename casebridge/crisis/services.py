@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from casebridge.assessments.access import CLINICAL_ROLES
 from casebridge.core import audit, clock
-from casebridge.core.access import principal_for
+from casebridge.core.access import policy, principal_for
 from casebridge.core.errors import LockedError
 from casebridge.core.models import AuditAction
 from casebridge.core.services import apply_changes, require_access
@@ -61,6 +61,12 @@ def _alert(*, actor, person, agency_id, kind: str, title: str, link: str) -> Non
 # --- flags --------------------------------------------------------------------------------
 
 
+def _protection(kind: str) -> dict:
+    """Audit detail of a DV-protection flag: it hides or reveals the person's identity, and
+    the accounting of disclosures should say so."""
+    return {"identity_protection": True} if kind == FlagKind.DV_PROTECTED else {}
+
+
 def flag_set(*, actor, person: Person, kind: str, note: str = "", review_on=None) -> PersonFlag:
     agency_id = _agency_for(actor, person)
     errors = {}
@@ -75,6 +81,9 @@ def flag_set(*, actor, person: Person, kind: str, note: str = "", review_on=None
         errors["note"] = [_("Keep the note under 500 characters.")]
     if errors:
         raise ValidationError(errors)
+    if kind == FlagKind.DV_PROTECTED and person.pk in policy.hidden_person_ids(actor):
+        # Setting one more protection would put the actor in its circle, revealing the person.
+        raise PermissionDenied(_("This person's identity is already protected."))
     flag = PersonFlag(
         person=person,
         agency_id=agency_id,
@@ -92,7 +101,7 @@ def flag_set(*, actor, person: Person, kind: str, note: str = "", review_on=None
                 obj=flag,
                 person=person,
                 agency_id=agency_id,
-                data={"kind": kind},
+                data={"kind": kind, **_protection(kind)},
             )
             if kind in ALERTING_FLAGS:
                 _alert(
@@ -105,6 +114,7 @@ def flag_set(*, actor, person: Person, kind: str, note: str = "", review_on=None
                 )
     except IntegrityError as exc:
         raise ValidationError({"kind": [_("This flag is already active for the person.")]}) from exc
+    policy.forget_hidden_persons(actor)
     return flag
 
 
@@ -115,6 +125,9 @@ def flag_clear(*, actor, flag: PersonFlag, reason: str) -> PersonFlag:
         raise ValidationError({"reason": [_("Say why the flag is no longer needed.")]})
     if flag.status != FlagStatus.ACTIVE:
         raise ValidationError(_("This flag is already cleared."))
+    if flag.kind == FlagKind.DV_PROTECTED and flag.person_id in policy.hidden_person_ids(actor):
+        # Lifting the protection would show the person to the one clearing it.
+        raise PermissionDenied(_("Only the person's program team can lift this protection."))
     with transaction.atomic():
         flag.status, flag.cleared_by, flag.cleared_at = FlagStatus.CLEARED, actor, clock.now()
         flag.clear_reason = reason[:300]
@@ -126,8 +139,9 @@ def flag_clear(*, actor, flag: PersonFlag, reason: str) -> PersonFlag:
             person=flag.person_id,
             agency_id=flag.agency_id,
             reason=reason,
-            data={"fields": ["status"]},
+            data={"fields": ["status"], **_protection(flag.kind)},
         )
+    policy.forget_hidden_persons(actor)
     return flag
 
 

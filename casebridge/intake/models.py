@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.core.access import VisibleQuerySet
+from casebridge.core.identity import IdentityProtected, placeholder_name
 from casebridge.core.models import TimeStampedModel
 
 
@@ -86,7 +87,7 @@ def new_reference() -> str:
     return "R-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
-class Referral(TimeStampedModel):
+class Referral(IdentityProtected, TimeStampedModel):
     agency = models.ForeignKey(
         "accounts.Agency", on_delete=models.PROTECT, related_name="referrals"
     )
@@ -182,6 +183,21 @@ class Referral(TimeStampedModel):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def identity_placeholders(self, ref: str) -> dict:
+        """Once matched to a protected person: their identity, and the referrer (whose name and
+        organisation can say where the person stays)."""
+        return {
+            "first_name": placeholder_name(),
+            "last_name": ref,
+            "date_of_birth": None,
+            "phone": "",
+            "email": "",
+            "referrer_name": "",
+            "referrer_organization": "",
+            "referrer_email": "",
+            "referrer_phone": "",
+        }
 
     @property
     def is_open(self) -> bool:

@@ -34,7 +34,7 @@ from casebridge.intake.models import (
     SourceType,
     Urgency,
 )
-from casebridge.people.selectors import person_get, possible_duplicates
+from casebridge.people.selectors import duplicate_check, person_get
 from casebridge.web.forms import apply_service_errors
 
 
@@ -126,9 +126,9 @@ def referral_create(request):
 @login_required
 def referral_detail(request, referral_id):
     referral = _visible_referral(request.user, referral_id)
-    matches = []
+    matches, protected_match = [], False
     if referral.person_id is None and referral.is_open:
-        matches = possible_duplicates(
+        matches, protected_match = duplicate_check(
             user=request.user,
             first_name=referral.first_name,
             last_name=referral.last_name,
@@ -143,6 +143,7 @@ def referral_detail(request, referral_id):
         {
             "referral": referral,
             "matches": matches,
+            "protected_match": protected_match,
             "screening": selectors.referral_screening(referral),
             "capacity": selectors.program_capacity(referral.program)
             if referral.program_id

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casebridge.core.access import VisibleQuerySet
 from casebridge.core.fields import EncryptedTextField, mask
+from casebridge.core.identity import IdentityProtected, placeholder_name
 from casebridge.core.models import TimeStampedModel
 
 
@@ -48,11 +49,37 @@ def search_key(*parts: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+# How a person de-identified by the retention job (casebridge/consent/retention.py) is named.
+DEIDENTIFIED_LABEL = _("De-identified record")
+
+
 class PersonQuerySet(VisibleQuerySet):
     pass
 
 
-class Person(TimeStampedModel):
+# What a person's identity and whereabouts are made of: blanked for viewers outside a protected
+# person's circle (see core.identity and crisis.access).
+IDENTITY_FIELDS = (
+    "legal_first_name",
+    "legal_middle_name",
+    "legal_last_name",
+    "preferred_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "ssn",
+    "ssn_digest",
+    "medicaid_id",
+    "search_key",
+)
+
+
+class Person(IdentityProtected, TimeStampedModel):
     agency = models.ForeignKey(
         "accounts.Agency",
         on_delete=models.PROTECT,
@@ -98,6 +125,21 @@ class Person(TimeStampedModel):
         help_text=_("What the person is good at, cares about and can build on."),
     )
     search_key = models.CharField(max_length=500, editable=False, db_index=True)
+    retention_hold = models.BooleanField(
+        _("keep past the retention period"),
+        default=False,
+        help_text=_(
+            "A legal hold or another reason to keep this record: the retention job never "
+            "de-identifies it while this is set."
+        ),
+    )
+    deidentified_at = models.DateTimeField(
+        _("de-identified on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the retention job; the person's identity is gone from the record."),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -111,16 +153,29 @@ class Person(TimeStampedModel):
             models.Index(fields=["created_by"], name="person_created_by"),
         ]
 
+    identity_person_attname = "id"
+
     def __str__(self):
         return self.display_name
 
+    def identity_placeholders(self, ref: str) -> dict:
+        """No name, no birth date (not even the year), no contact details, no location: the
+        neutral name and short reference read as "Protected person #1a2b3c4d" everywhere."""
+        blanks = {name: "" for name in IDENTITY_FIELDS}
+        blanks.update(legal_first_name=placeholder_name(), legal_last_name=ref, date_of_birth=None)
+        return blanks
+
     @property
     def display_name(self) -> str:
+        if self.deidentified_at is not None:
+            return str(DEIDENTIFIED_LABEL)
         first = self.preferred_name or self.legal_first_name
         return f"{first} {self.legal_last_name}".strip()
 
     @property
     def legal_name(self) -> str:
+        if self.deidentified_at is not None:
+            return str(DEIDENTIFIED_LABEL)
         return " ".join(
             p for p in [self.legal_first_name, self.legal_middle_name, self.legal_last_name] if p
         )
@@ -139,7 +194,7 @@ class Person(TimeStampedModel):
         )
 
 
-class Relationship(TimeStampedModel):
+class Relationship(IdentityProtected, TimeStampedModel):
     """Someone in the person's life: a household member, a natural support, or both."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
@@ -159,3 +214,7 @@ class Relationship(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.relationship})"
+
+    def identity_placeholders(self, ref: str) -> dict:
+        """Who a protected person lives with, and their phone, could lead to them."""
+        return {"name": str(_("Name hidden")), "phone": "", "notes": ""}

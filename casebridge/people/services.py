@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from casebridge.accounts.models import Role
 from casebridge.core import audit, clock
-from casebridge.core.access import principal_for
+from casebridge.core.access import policy, principal_for
 from casebridge.core.fields import blind_index
 from casebridge.core.models import AuditAction
 from casebridge.core.services import apply_changes
@@ -87,6 +87,18 @@ def _writer_agency(actor, agency=None):
     return agencies[0]
 
 
+def _require_identity(actor, person: Person) -> None:
+    """A record whose identity is hidden from the actor cannot be changed by them: they would
+    be editing placeholders (and could learn the person from what they are asked to confirm)."""
+    if person.pk in policy.hidden_person_ids(actor):
+        raise PermissionDenied(
+            _(
+                "This person's identity is protected: only their program team can change their "
+                "details."
+            )
+        )
+
+
 def person_create(*, actor, agency=None, **fields) -> Person:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
@@ -116,6 +128,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot change this person's record."))
     _writer_agency(actor)
+    _require_identity(actor, person)
     changed = apply_changes(person, _clean_strings(fields))
     if not changed:
         return person
@@ -150,6 +163,7 @@ def relationship_add(*, actor, person: Person, **fields) -> Relationship:
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot change this person's record."))
     _writer_agency(actor)
+    _require_identity(actor, person)
     unknown = set(fields) - set(RELATIONSHIP_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -172,6 +186,7 @@ def relationship_remove(*, actor, relationship: Relationship) -> None:
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot change this person's record."))
     _writer_agency(actor)
+    _require_identity(actor, person)
     with transaction.atomic():
         audit.record(
             actor=actor,

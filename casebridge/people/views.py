@@ -2,7 +2,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -48,20 +48,18 @@ def person_list(request):
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     form = PersonForm(request.POST or None)
-    duplicates = []
+    duplicates, protected_match = [], False
     if request.method == "POST" and form.is_valid():
         fields = form.person_fields()
         if not form.cleaned_data["confirm_new"]:
-            duplicates = list(
-                selectors.possible_duplicates(
-                    user=request.user,
-                    first_name=fields["legal_first_name"],
-                    last_name=fields["legal_last_name"],
-                    date_of_birth=fields["date_of_birth"],
-                    ssn=fields["ssn"],
-                )
+            duplicates, protected_match = selectors.duplicate_check(
+                user=request.user,
+                first_name=fields["legal_first_name"],
+                last_name=fields["legal_last_name"],
+                date_of_birth=fields["date_of_birth"],
+                ssn=fields["ssn"],
             )
-        if not duplicates:
+        if not duplicates and not protected_match:
             try:
                 person = services.person_create(actor=request.user, **fields)
             except ValidationError as exc:
@@ -75,6 +73,7 @@ def person_create(request):
         {
             "form": form,
             "duplicates": duplicates,
+            "protected_match": protected_match,
             "nav_section": "new_person",
             "creating": True,
         },
@@ -85,6 +84,8 @@ def person_create(request):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, person_id):
     person = _visible_person(request.user, person_id)
+    if person.identity_hidden:
+        raise PermissionDenied(_("This person's identity is protected."))
     # The form writes into its instance while validating: give it a copy, so the service sees
     # the real differences (and audits and validates them).
     form = PersonForm(request.POST or None, instance=copy.copy(person))

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casebridge.core.access import VisibleQuerySet
+from casebridge.core.identity import IdentityProtected, placeholder_name
 from casebridge.core.models import TimeStampedModel
 
 
@@ -76,7 +77,19 @@ SHAREABLE = {
 }
 
 
-class ServiceReferral(TimeStampedModel):
+# Snapshot keys that say who and where the person is.
+IDENTITY_KEYS = {"name", "date_of_birth", "phone", "email", "address"}
+
+
+def conceal_shared(shared: dict, ref: str) -> dict:
+    """The snapshot without identity: the name becomes the neutral placeholder."""
+    kept = {key: value for key, value in shared.items() if key not in IDENTITY_KEYS}
+    if "name" in shared:
+        kept["name"] = f"{placeholder_name()} {ref}"
+    return kept
+
+
+class ServiceReferral(IdentityProtected, TimeStampedModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="service_referrals"
     )
@@ -135,6 +148,9 @@ class ServiceReferral(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    def identity_placeholders(self, ref: str) -> dict:
+        return {"shared": conceal_shared(self.shared or {}, ref)}
 
     def shared_rows(self):
         """(label, value) pairs of the snapshot, for the provider's pages."""

@@ -61,6 +61,7 @@ def referral_get(*, user, referral_id, record_view: bool = True) -> ServiceRefer
 # What a provider's page may read: never the person, only the shared snapshot.
 PROVIDER_FIELDS = [
     "id",
+    "person",  # never shown to the provider; tells whether the person's identity is protected
     "status",
     "urgency",
     "shared",

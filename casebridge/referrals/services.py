@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from casebridge.assessments.access import CLINICAL_ROLES
 from casebridge.core import audit, clock
-from casebridge.core.access import principal_for
+from casebridge.core.access import policy, principal_for
 from casebridge.core.context import (
     RequestContext,
     current_request_context,
@@ -21,6 +21,7 @@ from casebridge.core.context import (
     set_request_context,
 )
 from casebridge.core.errors import TransitionError
+from casebridge.core.identity import reference
 from casebridge.core.models import AuditAction
 from casebridge.core.services import apply_changes, require_access, transition
 from casebridge.directory.models import CapacityStatus, ProviderStaff, ServiceStatus
@@ -40,6 +41,7 @@ from casebridge.referrals.models import (
     ServiceReferral,
     ServiceReferralEvent,
     Urgency,
+    conceal_shared,
 )
 from casebridge.tasks.services import notify
 
@@ -189,6 +191,10 @@ def snapshot(referral: ServiceReferral) -> dict:
     }
     shared = {"reason": referral.reason, "urgency": str(referral.get_urgency_display())}
     shared.update({key: values[key] for key in referral.share_fields if key in values})
+    # Providers are outside every protection circle: a protected person's identity is never
+    # sent, whatever was ticked (None = an outsider with no membership).
+    if person.pk in policy.hidden_person_ids(None):
+        shared = conceal_shared(shared, reference(person.pk))
     return shared
 
 
