@@ -1,12 +1,10 @@
 """The REST API: one NinjaAPI, a router per domain app, OpenAPI at /api/openapi.json."""
 
-from ninja import NinjaAPI
-
 from casebridge.accounts.api import router as accounts_router
 from casebridge.assessments.api import router as assessments_router
 from casebridge.caseloads.api import router as timeline_router
 from casebridge.contacts.api import router as contacts_router
-from casebridge.core.api import api_auth, install_error_handlers
+from casebridge.core.api import CasebridgeAPI, JsonParser, api_auth, install_error_handlers
 from casebridge.crisis.api import router as crisis_router
 from casebridge.directory.api import router as directory_router
 from casebridge.enrollments.api import router as enrollments_router
@@ -16,7 +14,7 @@ from casebridge.plans.api import router as plans_router
 from casebridge.referrals.api import router as referrals_router
 from casebridge.tasks.api import router as tasks_router
 
-api = NinjaAPI(
+api = CasebridgeAPI(
     title="Casebridge API",
     version="1",
     description="Case management for integrated / intensive case management agencies. "
@@ -24,6 +22,7 @@ api = NinjaAPI(
     auth=api_auth,
     urls_namespace="api",
     docs_url="/docs",
+    parser=JsonParser(),
 )
 install_error_handlers(api)
 api.add_router("/programs", accounts_router)

@@ -1,9 +1,10 @@
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from ninja import Body, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StringConstraints
 
 from casebridge.accounts.models import Role
 from casebridge.assessments import fhir, selectors, services
@@ -15,6 +16,8 @@ from casebridge.people.selectors import person_get
 
 router = Router(tags=["assessments"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Instrument.code is a SlugField: anything else is a 422 here, not a NUL byte sent to PostgreSQL.
+InstrumentCode = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=60)]
 
 
 class InstrumentOut(Schema):
@@ -69,7 +72,7 @@ def list_instruments(request):
 
 
 @router.get("/instruments/{code}/questionnaire", response={200: dict, **ERRORS})
-def instrument_questionnaire(request, code: str, version: str | None = None):
+def instrument_questionnaire(request, code: InstrumentCode, version: str | None = None):
     """The instrument as a FHIR R4 Questionnaire."""
     return fhir.questionnaire(_instrument(code, version))
 

@@ -101,10 +101,11 @@ class ContactPatch(Schema):
 
     occurred_at: datetime | None = None
     contact_type: str | None = None
-    location: str | None = None
+    # Unset by default, but not null: text is cleared with "" (the columns are NOT NULL).
+    location: str = Field(default=None)
     duration_minutes: int | None = Field(default=None, ge=0, le=1440)
-    participants: str | None = Field(default=None, max_length=500)
-    summary: str | None = Field(default=None, max_length=200)
+    participants: str = Field(default=None, max_length=500)
+    summary: str = Field(default=None, max_length=200)
 
 
 class ContactStatusIn(Schema):

@@ -15,7 +15,9 @@ def _all_optional(schema: type[Schema], name: str, doc: str) -> type[Schema]:
     """The same fields and constraints as ``schema``, each optional and defaulting to unset."""
     fields = {}
     for field_name, info in schema.model_fields.items():
-        annotation = info.annotation | None
+        # Unset by default, but null only where ``schema`` allows it: a text field is cleared
+        # with "" (its column is NOT NULL, so null was a 500).
+        annotation = info.annotation
         if info.metadata:
             annotation = Annotated[annotation, *info.metadata]
         fields[field_name] = (annotation, None)

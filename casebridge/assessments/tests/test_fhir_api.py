@@ -96,3 +96,12 @@ def test_only_admins_import_questionnaires(world, client, instruments):
     )
     assert created.status_code == 201, created.content
     assert Instrument.objects.get(code="my-screen").version == "3"
+
+
+def test_questionnaire_path_code_must_be_a_slug(instruments, world, client):
+    """Found by the API fuzzer: a NUL byte in ``{code}`` reached PostgreSQL (a 500)."""
+    client.force_login(world.north.case_manager)
+    assert client.get("/api/instruments/phq2/questionnaire").status_code == 200
+    response = client.get("/api/instruments/phq2%00/questionnaire")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["path.code"]

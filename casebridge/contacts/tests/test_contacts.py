@@ -380,3 +380,17 @@ def test_calendar_settings_page_shows_the_address_once(world, client):
     assert "/calendar/" in response.content.decode()
     assert 'id="feed-url"' in response.content.decode()
     assert 'id="feed-url"' not in client.get("/contacts/calendar/").content.decode()
+
+
+@pytest.mark.parametrize("field", ["location", "participants", "summary"])
+def test_api_patch_refuses_null_text_naming_the_field(world, client, field):
+    """Found by the API fuzzer: ``{"location": null}`` reached the NOT NULL column (a 500)."""
+    contact = _record(world)
+    client.force_login(world.north.case_manager)
+    url = f"/api/contacts/{contact.pk}"
+    response = client.patch(url, json.dumps({field: None}), content_type="application/json")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [f"body.{field}"]
+    if field != "location":  # a choice, required for a completed contact
+        response = client.patch(url, json.dumps({field: ""}), content_type="application/json")
+        assert response.status_code == 200 and response.json()[field] == ""

@@ -143,3 +143,22 @@ def test_enrollment_lifecycle_over_the_api(world, client):
     response = move(to_status="active")
     assert response.status_code == 409
     assert "discharged" in response.json()["detail"]
+
+
+def test_patch_refuses_null_for_text_fields_naming_the_field(world, client):
+    """Found by the API fuzzer: ``{"address_line1": null}`` reached the NOT NULL column (a 500).
+    Text is cleared with ""; null stays allowed where the field is nullable (date of birth)."""
+    cm = world.north.case_manager
+    _, secret = api_token_create(actor=cm, user=cm, name="test")
+    url = f"/api/persons/{world.north.client.pk}"
+
+    def patch(body):
+        return client.patch(url, json.dumps(body), content_type="application/json", **_auth(secret))
+
+    for field in ("legal_middle_name", "address_line1", "ssn", "strengths"):
+        response = patch({field: None})
+        assert response.status_code == 422, field
+        assert [e["field"] for e in response.json()["errors"]] == [f"body.{field}"]
+    assert patch({"address_line1": ""}).status_code == 200
+    response = patch({"date_of_birth": None})
+    assert response.status_code == 200 and response.json()["date_of_birth"] is None
