@@ -140,3 +140,37 @@ def build_clinical(rng, enrollments, today) -> dict:
         "plans": len(plans),
         "goals": len(goals),
     }
+
+
+# (flag, note) set by the first demo case manager on the first people of her caseload.
+DEMO_FLAGS = [
+    (
+        "dv_protected",
+        "Fled a violent partner; new address known to the program team only.",
+    ),
+    ("not_alone", "Dog on the property; visit in pairs."),
+    ("medical_alert", "Type 1 diabetes: carries glucose tablets."),
+]
+
+
+def build_flags(case_manager, today) -> list:
+    """A few flags on the case manager's caseload through the flag service (audited), so the
+    banner and a protected identity (hidden from staff outside the program) show in the demo."""
+    from casebridge.crisis.services import flag_set
+    from casebridge.enrollments.models import Enrollment
+
+    enrollments = (
+        Enrollment.objects.filter(primary_case_manager=case_manager, status=EnrollmentStatus.ACTIVE)
+        .select_related("person")
+        .order_by("person__legal_last_name", "person__legal_first_name")[: len(DEMO_FLAGS)]
+    )
+    return [
+        flag_set(
+            actor=case_manager,
+            person=enrollment.person,
+            kind=kind,
+            note=note,
+            review_on=today + timedelta(days=90),
+        )
+        for enrollment, (kind, note) in zip(enrollments, DEMO_FLAGS, strict=False)
+    ]

@@ -52,7 +52,7 @@ from casebridge.core.fields import blind_index
 from casebridge.core.models import AuditAction
 from casebridge.demo import names
 from casebridge.demo import notes as texts
-from casebridge.demo.clinical import build_clinical
+from casebridge.demo.clinical import build_clinical, build_flags
 from casebridge.demo.directory import build_directory, build_referrals
 from casebridge.enrollments.models import (
     Destination,
@@ -959,6 +959,7 @@ class DemoBuilder:
                 )
             if not self.scale:
                 build_referrals()
+                build_flags(User.objects.get(username=names.STAFF[0][0]), self.today)
             self.open = []
             self.summary.tasks = self._tasks()
         return self.summary

@@ -3,8 +3,11 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from casebridge.accounts.models import Agency, Membership
+from casebridge.crisis.models import FlagKind, FlagStatus, PersonFlag
 from casebridge.demo import names
 from casebridge.demo.generator import DemoBuilder
+
+PROTECTED_OUTSIDER = "rita.intake"  # an agency-wide intake worker, outside the program
 
 
 class Command(BaseCommand):
@@ -73,6 +76,16 @@ class Command(BaseCommand):
             scope = m.team.name if m.team else (m.program.name if m.program else "whole agency")
             self.stdout.write(
                 f"  {username:15} {m.get_role_display():22} {m.agency.name:30} {scope}"
+            )
+        protected = (
+            PersonFlag.objects.filter(kind=FlagKind.DV_PROTECTED, status=FlagStatus.ACTIVE)
+            .select_related("person")
+            .first()
+        )
+        if protected is not None:
+            self.stdout.write(
+                f"  Protected identity: {protected.person.display_name} on {usernames[0]}'s "
+                f'caseload; {PROTECTED_OUTSIDER} sees "Protected person #…" instead.'
             )
         from casebridge.demo.directory import PROVIDER_USERNAME
         from casebridge.directory.models import ProviderStaff
