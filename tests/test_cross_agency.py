@@ -176,6 +176,7 @@ def north_ids(world, settings, tmp_path):
         "response_id": assessment.pk,
         "attachment_id": attachment.pk,
         "person_id": world.north.client.pk,
+        "user_id": world.north.case_manager.pk,
         "enrollment_id": world.north.enrollment.pk,
         "relationship_id": relationship.pk,
         "referral_id": referral.pk,

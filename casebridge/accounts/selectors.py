@@ -73,3 +73,39 @@ def mfa_recovery_codes_left(user) -> int:
     from django_otp.plugins.otp_static.models import StaticToken
 
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def admin_agency_ids(user) -> set:
+    """The agencies in which ``user`` is an agency administrator."""
+    return {
+        grant.agency_id for grant in principal_for(user).grants if grant.role == Role.AGENCY_ADMIN
+    }
+
+
+def staff_for_admin(user):
+    """Staff of the agencies ``user`` administers, with their memberships there and whether
+    two-step sign-in is on (a fixed number of queries for a page of any size)."""
+    from django.db.models import Exists, OuterRef, Prefetch
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    agencies = admin_agency_ids(user)
+    there = Membership.objects.filter(agency_id__in=agencies, is_active=True).select_related(
+        "agency", "program", "team"
+    )
+    return (
+        User.objects.filter(memberships__in=there)
+        .distinct()
+        .annotate(
+            two_step_on=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        )
+        .prefetch_related(Prefetch("memberships", queryset=there, to_attr="agency_memberships"))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def staff_member_for_admin(user, staff_id):
+    """One staff member of an agency ``user`` administers, or None."""
+    try:
+        return staff_for_admin(user).filter(pk=staff_id).first()
+    except (ValueError, TypeError):
+        return None

@@ -186,6 +186,18 @@ def mfa_recovery_codes_regenerate(*, user) -> list[str]:
     return codes
 
 
+def mfa_reset_by_admin(*, actor, staff_id):
+    """An agency administrator resets the two-step sign-in of one of their agency's staff."""
+    from casebridge.accounts.selectors import staff_member_for_admin
+    from casebridge.core.errors import NotVisible
+
+    staff_member = staff_member_for_admin(actor, staff_id)
+    if staff_member is None:
+        raise NotVisible
+    mfa_reset(actor=actor, user=staff_member)
+    return staff_member
+
+
 def mfa_reset(*, actor, user) -> None:
     """Remove a user's authenticator and recovery codes (lost phone); they set it up again."""
     with transaction.atomic():

@@ -13,4 +13,10 @@ urlpatterns = [
         views.two_step_recovery_codes,
         name="two_step_recovery_codes",
     ),
+    path("staff/", views.staff_list, name="staff_list"),
+    path(
+        "staff/<uuid:user_id>/two-step/reset/",
+        views.staff_mfa_reset,
+        name="staff_mfa_reset",
+    ),
 ]

@@ -2,8 +2,11 @@ import base64
 from urllib.parse import quote
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from casebridge.accounts import selectors, services
 from casebridge.accounts.forms import SignInForm, TwoStepCodeForm
 from casebridge.accounts.middleware import SESSION_KEY, two_step_needed
+from casebridge.core.errors import NotVisible
+from casebridge.core.pagination import paginate
 
 PENDING_DEVICE_KEY = "casebridge_two_step_pending"
 
@@ -165,3 +170,36 @@ def two_step_recovery_codes(request):
         "accounts/two_step_codes.html",
         {"codes": codes, "next": reverse("two_step_settings"), "first_time": False},
     )
+
+
+@login_required
+def staff_list(request):
+    """Agency administrators: their staff, roles, last sign-in and two-step sign-in status."""
+    if not selectors.admin_agency_ids(request.user):
+        raise PermissionDenied
+    page = paginate(request, selectors.staff_for_admin(request.user))
+    return render(
+        request,
+        "accounts/staff.html",
+        {"page": page, "nav_section": "staff"},
+    )
+
+
+@login_required
+@require_POST
+def staff_mfa_reset(request, user_id):
+    if not selectors.admin_agency_ids(request.user):
+        raise PermissionDenied
+    try:
+        staff_member = services.mfa_reset_by_admin(actor=request.user, staff_id=user_id)
+    except NotVisible as exc:
+        raise Http404 from exc
+    messages.success(
+        request,
+        _(
+            "Two-step sign-in was reset for %(name)s: they set up their authenticator app again "
+            "at their next sign-in."
+        )
+        % {"name": staff_member.display_name},
+    )
+    return redirect("staff_list")

@@ -20,6 +20,8 @@ def navigation(request):
         Role.INTAKE_WORKER, Role.AGENCY_ADMIN, Role.PROGRAM_MANAGER, Role.SUPERVISOR
     )
 
+    is_agency_admin = principal_for(user).has_role(Role.AGENCY_ADMIN)
+
     @functools.cache
     def unread_notifications():
         from casebridge.tasks.selectors import unread_count
@@ -37,5 +39,6 @@ def navigation(request):
         "is_provider": is_provider,
         "current_agency": current_agency,
         "shows_intake": shows_intake,
+        "is_agency_admin": is_agency_admin,
         "unread_notifications": unread_notifications,
     }

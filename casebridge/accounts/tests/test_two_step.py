@@ -227,3 +227,67 @@ def test_production_warns_when_two_step_sign_in_is_off(settings):
     assert [w.id for w in two_step_sign_in_required(None)] == ["casebridge.W001"]
     settings.MFA_REQUIRED = True
     assert two_step_sign_in_required(None) == []
+
+
+def test_an_agency_admin_sees_who_uses_it_and_can_reset_it(world, client, required):
+    user = world.north.case_manager
+    sign_in(client, user)
+    set_up(client, user)
+    client.post(reverse("logout"))
+
+    admin = client_for(world.north.users[Role.AGENCY_ADMIN])
+    page = admin.get(reverse("staff_list"))
+    assert page.status_code == 200
+    rows = {member.username: member.two_step_on for member in page.context["page"]}
+    assert rows[user.username] is True
+    assert rows[world.north.users[Role.INTAKE_WORKER].username] is False
+    assert world.south.case_manager.username not in rows
+
+    response = admin.post(reverse("staff_mfa_reset", args=[user.pk]))
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert AuditEvent.objects.filter(
+        actor=world.north.users[Role.AGENCY_ADMIN], object_id=str(user.pk)
+    ).exists()
+    assert sign_in(client, user).url.startswith(reverse("two_step_setup"))
+
+
+def test_only_the_agencys_own_admin_can_reset(world, client, required):
+    target = world.north.case_manager
+    TOTPDevice.objects.create(user=target, name="app", confirmed=True)
+    south_admin = client_for(world.south.users[Role.AGENCY_ADMIN])
+    assert south_admin.post(reverse("staff_mfa_reset", args=[target.pk])).status_code == 404
+    supervisor = client_for(world.north.users[Role.SUPERVISOR])
+    assert supervisor.get(reverse("staff_list")).status_code == 403
+    assert supervisor.post(reverse("staff_mfa_reset", args=[target.pk])).status_code == 403
+    assert TOTPDevice.objects.filter(user=target).exists()
+
+
+def test_the_staff_page_costs_the_same_queries_for_more_staff(world, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import staff
+
+    admin = client_for(world.north.users[Role.AGENCY_ADMIN])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert admin.get(reverse("staff_list")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for i in range(12):
+        member = staff(world.north.agency, Role.CASE_MANAGER, team=world.north.team)
+        if i % 2:
+            TOTPDevice.objects.create(user=member, name="app", confirmed=True)
+    assert count() == few
+
+
+def client_for(user) -> Client:
+    """A signed-in session that has passed its second step, as the user's own would."""
+    session = Client()
+    sign_in(session, user)
+    if session.get(reverse("two_step_setup")).status_code == 200:
+        session.post(reverse("two_step_setup"), {"code": current_code(user)})
+    return session
