@@ -167,11 +167,17 @@ def _grants(user):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def emergency(request):
-    form = EmergencyLookupForm(request.GET or None)
+    """The lookup is a POST: a last name and a birth date must not travel in a URL (proxy and
+    server logs, browser history, Referer headers)."""
+    if request.method == "GET" and request.GET:
+        # An old bookmark or a hand-made link: take the name out of the address bar at once.
+        return redirect("emergency_access")
+    searched = request.method == "POST"
+    form = EmergencyLookupForm(request.POST if searched else None)
     matches = []
-    if request.GET and form.is_valid():
+    if searched and form.is_valid():
         try:
             matches = services.emergency_lookup(
                 actor=request.user,
@@ -192,6 +198,7 @@ def emergency(request):
         "consent/emergency.html",
         {
             "form": form,
+            "searched": searched,
             "matches": matches,
             "reason_form": BreakGlassForm(),
             "nav_section": "people",

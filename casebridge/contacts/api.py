@@ -152,7 +152,7 @@ def list_contacts(request, person_id: UUID, status: str = ""):
     )
 
 
-@router.post("/contacts", response={201: ContactOut, **ERRORS})
+@router.post("/contacts", response={201: ContactOut, 409: ErrorOut, **ERRORS})
 def create_contact(request, payload: ContactIn):
     """Record a contact (or schedule one: ``status: scheduled``), with services and a note."""
     person = person_get(user=request.user, person_id=payload.person_id)

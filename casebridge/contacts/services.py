@@ -27,6 +27,7 @@ from casebridge.core.models import AuditAction
 from casebridge.core.services import apply_changes, require_access
 from casebridge.enrollments.models import Enrollment, EnrollmentStatus
 from casebridge.people.models import Person
+from casebridge.people.services import person_require_identified
 
 # A contact documented this long after it happened is marked as a late entry.
 LATE_ENTRY_AFTER = timedelta(hours=24)
@@ -173,6 +174,7 @@ def contact_record(
     if enrollment is None:
         enrollment = _default_enrollment(actor, person)
     agency_id = _agency_for(actor, person, enrollment)
+    person_require_identified(person)
     status = data.get("status") or ContactStatus.COMPLETED
     contact = Contact(
         person=person,

@@ -25,6 +25,7 @@ from casebridge.enrollments.models import (
 )
 from casebridge.enrollments.selectors import is_readmission
 from casebridge.people.models import Person
+from casebridge.people.services import person_require_identified
 from casebridge.tasks.models import Task
 from casebridge.tasks.services import task_create
 
@@ -90,6 +91,7 @@ def enrollment_create(
         raise PermissionDenied(_("You cannot enroll people in this program."))
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         raise PermissionDenied(_("You cannot enroll this person."))
+    person_require_identified(person)
     if not program.is_active:
         raise ValidationError({"program": [_("This program is not accepting enrollments.")]})
     _validate_choice("intensity_tier", intensity_tier, IntensityTier)

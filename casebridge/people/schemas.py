@@ -54,6 +54,15 @@ class PersonIn(_Strict):
     strengths: Annotated[str, StringConstraints(max_length=4000)] = ""
 
 
+class PersonSearchIn(_Strict):
+    """What to look for: in the request body, so that no name or birth date is in a URL."""
+
+    q: Annotated[str, StringConstraints(max_length=200)] = Field(
+        "", description="Words of the name (accent-insensitive); every word must match."
+    )
+    date_of_birth: date | None = None
+
+
 PersonPatch = _all_optional(PersonIn, "PersonPatch", "Only the fields sent are changed.")
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from casebridge.accounts.models import Role
 from casebridge.core import audit, clock
 from casebridge.core.access import policy, principal_for
+from casebridge.core.errors import LockedError
 from casebridge.core.fields import blind_index
 from casebridge.core.models import AuditAction
 from casebridge.core.services import apply_changes
@@ -99,6 +100,20 @@ def _require_identity(actor, person: Person) -> None:
         )
 
 
+def person_require_identified(person: Person) -> None:
+    """Refuse any change to a record the retention job de-identified (LockedError: API 409).
+
+    Its identity is gone on purpose: editing it, or adding supports, enrollments or contacts,
+    would put identity (or new personal data) back into a record that should hold none."""
+    if person.deidentified_at is not None:
+        raise LockedError(
+            _(
+                "This record was de-identified under the retention policy and can no longer "
+                "be changed."
+            )
+        )
+
+
 def person_create(*, actor, agency=None, **fields) -> Person:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
@@ -129,6 +144,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
         raise PermissionDenied(_("You cannot change this person's record."))
     _writer_agency(actor)
     _require_identity(actor, person)
+    person_require_identified(person)
     changed = apply_changes(person, _clean_strings(fields))
     if not changed:
         return person
@@ -164,6 +180,7 @@ def relationship_add(*, actor, person: Person, **fields) -> Relationship:
         raise PermissionDenied(_("You cannot change this person's record."))
     _writer_agency(actor)
     _require_identity(actor, person)
+    person_require_identified(person)
     unknown = set(fields) - set(RELATIONSHIP_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -187,6 +204,7 @@ def relationship_remove(*, actor, relationship: Relationship) -> None:
         raise PermissionDenied(_("You cannot change this person's record."))
     _writer_agency(actor)
     _require_identity(actor, person)
+    person_require_identified(person)
     with transaction.atomic():
         audit.record(
             actor=actor,

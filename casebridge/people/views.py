@@ -23,21 +23,35 @@ def _visible_person(user, person_id) -> Person:
         raise Http404 from exc
 
 
+# Names and birth dates never travel in a URL (proxy and server logs, browser history, Referer
+# headers): browsing is GET with ``?page=`` only, searching is a POST of the search form.
+SEARCH_PARAMS = ("q", "dob")
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_list(request):
-    form = PersonSearchForm(request.GET or None)
+    if request.method == "GET" and any(name in request.GET for name in SEARCH_PARAMS):
+        # An old bookmark or a hand-made link: take the name out of the address bar at once.
+        return redirect("person_list")
+    searching = request.method == "POST"
+    form = PersonSearchForm(request.POST if searching else None)
     query, dob = "", None
     if form.is_valid():
         query, dob = form.cleaned_data["q"], form.cleaned_data["dob"]
     page = paginate(
-        request, selectors.person_search(user=request.user, query=query, date_of_birth=dob)
+        request,
+        selectors.person_search(user=request.user, query=query, date_of_birth=dob),
+        number=request.POST.get("page", "") if searching else None,
     )
-    params = request.GET.copy()
-    params.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query_string": params.urlencode() + "&" if params else "",
+        # Pages of a search re-submit the search form; pages of the plain list are links.
+        "page_form": "person-search" if query or dob else "",
+        "query_string": "",
+        # A page button was used: move focus to the new page of results.
+        "focus_results": searching and "page" in request.POST,
         "nav_section": "people",
     }
     template = "people/_results.html" if request.htmx else "people/list.html"
@@ -86,6 +100,11 @@ def person_edit(request, person_id):
     person = _visible_person(request.user, person_id)
     if person.identity_hidden:
         raise PermissionDenied(_("This person's identity is protected."))
+    try:
+        services.person_require_identified(person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("person_detail", person_id=person.pk)
     # The form writes into its instance while validating: give it a copy, so the service sees
     # the real differences (and audits and validates them).
     form = PersonForm(request.POST or None, instance=copy.copy(person))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from casebridge.accounts.models import Role
 from casebridge.intake.models import Referral
@@ -69,6 +70,18 @@ def test_main_pages_have_no_serious_accessibility_violations(axe_page):
     axe_page.goto("/people/new/")
     axe_page.get_by_role("button", name="Add person").click()
     assert _violations(axe_page) == [], "person form with errors"
+    # The POSTed searches: people (live, with HTMX) and the emergency lookup.
+    axe_page.goto("/people/")
+    axe_page.get_by_label("Name").fill("aoife")
+    expect(axe_page.locator("#person-results")).to_contain_text("1 person")
+    assert _violations(axe_page) == [], "people search results"
+    axe_page.goto("/consent/emergency/")
+    axe_page.get_by_label("Last name").fill("Ní Bhriain")
+    axe_page.get_by_label("Date of birth").fill("1980-05-17")
+    axe_page.get_by_role("button", name="Find").click()
+    expect(axe_page.get_by_text("You can already open this record.")).to_be_visible()
+    assert "bhriain" not in axe_page.url.lower()
+    assert _violations(axe_page) == [], "emergency lookup results"
 
 
 def test_intake_pages_have_no_serious_accessibility_violations(axe_page):

@@ -126,13 +126,16 @@ def test_consent_matrix(world, records, client, shared, state, monkeypatch):
 
 def test_consented_person_appears_in_search_only_while_active(world, client):
     client.force_login(world.south.case_manager)
-    assert b"Northclient" not in client.get("/people/?q=northclient").content
+    assert b"Northclient" not in client.post("/people/", {"q": "northclient"}).content
     directive = _consent(world, [Category.ASSESSMENTS])
     client.force_login(world.south.case_manager)
-    assert b"Northclient" in client.get("/people/?q=northclient").content
-    assert client.get("/api/persons?q=northclient").json()["count"] == 1
+    assert b"Northclient" in client.post("/people/", {"q": "northclient"}).content
+    found = client.post(
+        "/api/persons/search", {"q": "northclient"}, content_type="application/json"
+    ).json()
+    assert found["count"] == 1
     services.consent_revoke(actor=world.north.case_manager, directive=directive, reason="No")
-    assert b"Northclient" not in client.get("/people/?q=northclient").content
+    assert b"Northclient" not in client.post("/people/", {"q": "northclient"}).content
 
 
 def test_program_limited_consent(world, records, client):
@@ -273,13 +276,13 @@ def test_break_glass_opens_for_four_hours_alerts_and_is_accounted(
     with pytest.raises(ValidationError):
         services.break_glass(actor=south, person=world.north.client, reason="urgent")
     client.force_login(south)
-    lookup = client.get(
+    lookup = client.post(
         "/consent/emergency/", {"last_name": "secret", "date_of_birth": "1980-05-17"}
     ).content.decode()
     assert "Northclient" in lookup and "North Agency" in lookup
     assert AuditEvent.objects.filter(object_type="consent.emergencylookup", actor=south).exists()
     client.force_login(world.south.users[Role.DATA_ANALYST])
-    analyst = client.get(
+    analyst = client.post(
         "/consent/emergency/", {"last_name": "secret", "date_of_birth": "1980-05-17"}
     ).content.decode()
     assert "Northclient" not in analyst

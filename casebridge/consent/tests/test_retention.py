@@ -2,6 +2,7 @@
 an audit event each; structured facts stay; everyone else is untouched."""
 
 import datetime
+import json
 from io import StringIO
 
 import pytest
@@ -342,3 +343,89 @@ def test_birth_dates_keep_only_the_year_and_none_past_89():
     assert retention.years_before(
         datetime.datetime(2028, 2, 29, tzinfo=datetime.UTC), 7
     ) == datetime.datetime(2021, 2, 28, tzinfo=datetime.UTC)
+
+
+DEIDENTIFIED_REFUSAL = (
+    "This record was de-identified under the retention policy and can no longer be changed."
+)
+
+
+def test_a_deidentified_record_can_no_longer_be_changed(world, old_client, client):
+    from casebridge.accounts.services import api_token_create
+    from casebridge.contacts import services as contacts
+    from casebridge.core.errors import LockedError
+    from casebridge.enrollments import services as enrollments
+    from casebridge.people import services as people
+
+    p, _ = old_client
+    retention.retention_apply()
+    p.refresh_from_db()
+    admin, cm = world.north.users["agency_admin"], world.north.case_manager
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first()
+
+    # The services refuse: no identity (or new personal data) goes back in.
+    with pytest.raises(LockedError, match="de-identified under the retention policy"):
+        people.person_update(actor=admin, person=p, legal_first_name="Olga")
+    with pytest.raises(LockedError):
+        people.relationship_add(actor=admin, person=p, name="Olgasister", relationship="sister")
+    with pytest.raises(LockedError):
+        people.relationship_remove(actor=admin, relationship=Relationship.objects.get(person=p))
+    with pytest.raises(LockedError):
+        enrollments.enrollment_create(actor=admin, person=p, program=world.north.program)
+    with pytest.raises(LockedError):
+        contacts.contact_record(
+            actor=cm,
+            person=p,
+            data={"occurred_at": timezone.now(), "contact_type": "phone", "summary": "Olga"},
+        )
+
+    # The web edit form is not offered, and a POST to it changes nothing.
+    client.force_login(admin)
+    response = client.get(f"/people/{p.pk}/edit/", follow=True)
+    assert response.redirect_chain == [(f"/people/{p.pk}/", 302)]
+    assert DEIDENTIFIED_REFUSAL in response.content.decode()
+    response = client.post(
+        f"/people/{p.pk}/edit/",
+        {"legal_first_name": "Olga", "legal_last_name": "Oldrecord", "confirm_new": "on"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/people/{p.pk}/relationships/", {"name": "Olgasister", "relationship": "sister"}
+    )
+    assert response.status_code == 400 and DEIDENTIFIED_REFUSAL in response.content.decode()
+
+    # The API answers 409 with the reason.
+    _, secret = api_token_create(actor=admin, user=admin, name="retention")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    response = client.patch(
+        f"/api/persons/{p.pk}",
+        json.dumps({"legal_first_name": "Olga"}),
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 409 and response.json()["detail"] == DEIDENTIFIED_REFUSAL
+
+    p.refresh_from_db()
+    assert p.legal_first_name != "Olga" and p.display_name == "De-identified record"
+    assert not Relationship.objects.filter(person=p, name="Olgasister").exists()
+    assert Enrollment.objects.filter(person=p).count() == 1
+    writes = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]
+    assert not AuditEvent.objects.filter(
+        sequence__gt=last, person_id=p.pk, action__in=writes
+    ).exists()
+
+
+def test_the_face_sheet_says_when_the_record_was_deidentified(world, old_client, client):
+    p, _ = old_client
+    client.force_login(world.north.users["agency_admin"])
+    page = client.get(f"/people/{p.pk}/").content.decode()
+    assert "Edit details" in page and "under the retention policy" not in page
+    retention.retention_apply()
+    p.refresh_from_db()
+    page = client.get(f"/people/{p.pk}/").content.decode()
+    day = timezone.localtime(p.deidentified_at).date().isoformat()
+    assert f"De-identified on {day} under the retention policy." in page
+    assert "Edit details" not in page and f"/people/{p.pk}/edit/" not in page
+    assert "Enroll in a program" not in page and "Record a contact" not in page
+    # Reading what is left still works.
+    assert "Contacts and notes" in page

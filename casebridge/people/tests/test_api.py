@@ -51,7 +51,12 @@ def test_token_client_creates_reads_and_patches_a_person(world, client):
     assert response.status_code == 200
     assert response.json()["display_name"] == "Sersh Ó Súilleabháin"
 
-    response = client.get("/api/persons?q=suilleabhain", **_auth(secret))
+    response = client.post(
+        "/api/persons/search",
+        json.dumps({"q": "suilleabhain"}),
+        content_type="application/json",
+        **_auth(secret),
+    )
     assert response.status_code == 200
     page = response.json()
     assert page["count"] == 1 and page["items"][0]["id"] == person_id
