@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED ?= 42
 PERSONS ?= 300
 
-.PHONY: setup demo test test-e2e lint bench run messages clean
+.PHONY: setup demo test test-e2e lint bench audit run messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ test-e2e: setup
 
 bench: setup
 	$(PY) -m bench.run
+
+# Known vulnerabilities in the pinned dependencies. Needs pypi.org's vulnerability data (or OSV):
+# --strict fails when a package could not be audited, so a mirror without that data fails
+# loudly instead of passing on an empty audit.
+audit: setup
+	$(PIP) freeze --exclude-editable > var/requirements-audit.txt
+	$(VENV)/bin/pip-audit --strict --no-deps --progress-spinner off -r var/requirements-audit.txt
 
 messages: setup
 	cd casebridge && ../$(PY) ../manage.py makemessages -l es --ignore 'web/static/*' && ../$(PY) ../manage.py compilemessages
