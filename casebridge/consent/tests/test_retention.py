@@ -420,6 +420,7 @@ def test_the_face_sheet_says_when_the_record_was_deidentified(world, old_client,
     client.force_login(world.north.users["agency_admin"])
     page = client.get(f"/people/{p.pk}/").content.decode()
     assert "Edit details" in page and "under the retention policy" not in page
+    assert f"/people/{p.pk}/relationships/" in page
     retention.retention_apply()
     p.refresh_from_db()
     page = client.get(f"/people/{p.pk}/").content.decode()
@@ -427,5 +428,6 @@ def test_the_face_sheet_says_when_the_record_was_deidentified(world, old_client,
     assert f"De-identified on {day} under the retention policy." in page
     assert "Edit details" not in page and f"/people/{p.pk}/edit/" not in page
     assert "Enroll in a program" not in page and "Record a contact" not in page
+    assert f"/people/{p.pk}/relationships/" not in page  # no add / remove forms either
     # Reading what is left still works.
     assert "Contacts and notes" in page
